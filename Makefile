@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# bpfsig top-level build. The target kernel ABI is pinned in
+# scripts/kernel-abi.mk; everything else is derived from it.
+
+include scripts/kernel-abi.mk
+
+KDIR ?= /usr/src/linux-headers-$(KRELEASE)
+CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
+
+.PHONY: all module tools keys test test-host test-vm demo bench checkpatch clean
+
+all: module tools
+
+module:
+	@test -d $(KDIR) || { echo "bpfsig: $(KDIR) missing: run scripts/install-deps.sh" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools
+
+keys:
+	$(MAKE) -C keys
+
+test: all
+	selftests/run.sh
+
+test-host: tools
+	selftests/run.sh --host-only
+
+demo: all
+	scripts/demo.sh --no-deps
+
+checkpatch:
+	scripts/checkpatch.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C tools clean || true
+	$(MAKE) -C selftests clean || true

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpfsig - internal interfaces of the module.
+ */
+#ifndef _BPFSIG_H
+#define _BPFSIG_H
+
+#include <linux/bpf.h>
+#include <linux/key.h>
+#include <linux/types.h>
+#include "format.h"
+
+enum bpfsig_mode {
+	BPFSIG_MODE_OFF,
+	BPFSIG_MODE_PERMISSIVE,
+	BPFSIG_MODE_ENFORCE,
+};
+
+/* Verdicts, one counter each in securityfs "stats". */
+enum bpfsig_verdict {
+	BPFSIG_V_ACCEPTED,	/* valid signature */
+	BPFSIG_V_UNSIGNED,	/* no trailer: EPERM */
+	BPFSIG_V_MALFORMED,	/* EBADMSG */
+	BPFSIG_V_NOKEY,		/* signer not trusted: ENOKEY */
+	BPFSIG_V_REJECTED,	/* EKEYREJECTED */
+	BPFSIG_V_REVOKED,	/* EKEYREVOKED */
+	BPFSIG_V_NOPKG,		/* ENOPKG */
+	BPFSIG_V_ERROR,		/* ENOMEM and other internal failures */
+	BPFSIG_V_EXEMPT,	/* kernel-originated load, not checked */
+	BPFSIG_V_NR,
+};
+
+enum bpfsig_stage {
+	BPFSIG_STAGE_SYSCALL,	/* bpf_prog_load() entry, caller's buffer */
+	BPFSIG_STAGE_VERIFIER,	/* bpf_check() entry, kernel's copy */
+};
+
+/**
+ * struct bpfsig_decision - everything known about one load's check
+ * @err: 0 or the negative errno of the verdict (the errno table)
+ * @verdict: the verdict @err maps to
+ * @stage: where the decision was taken
+ * @prog_type: the load's program type
+ * @insn_cnt: instructions the caller passed (appended region included)
+ * @name: program name (untrusted)
+ * @keyid: signer key id from the statement, if parsed
+ * @keyid_len: its length (0 if none)
+ * @kernel: the load came from inside the kernel (uattr.is_kernel)
+ */
+struct bpfsig_decision {
+	int err;
+	enum bpfsig_verdict verdict;
+	enum bpfsig_stage stage;
+	u32 prog_type;
+	u32 insn_cnt;
+	const char *name;
+	u8 keyid[BPFSIG_MAX_KEYID_LEN];
+	u8 keyid_len;
+	bool kernel;
+};
+
+/**
+ * bpfsig_errno() - the errno a refused load returns
+ * @err: 0 or a negative errno from the checks
+ *
+ * Return: @err, except -EPERM for an unsigned program (-ENODATA).
+ */
+static inline int bpfsig_errno(int err)
+{
+	return err == -ENODATA ? -EPERM : err;
+}
+
+/* main.c: parameters */
+extern bool bpfsig_require_kernel_sig;
+extern bool bpfsig_require_chain;
+
+/* policy.c */
+enum bpfsig_mode bpfsig_mode_get(void);
+int bpfsig_mode_set(enum bpfsig_mode mode);
+const char *bpfsig_mode_name(enum bpfsig_mode mode);
+int bpfsig_mode_parse(const char *s, enum bpfsig_mode *mode);
+bool bpfsig_locked(void);
+void bpfsig_lock(void);
+int bpfsig_revoke_add(const u8 digest[32]);
+bool bpfsig_revoked(const u8 digest[32]);
+int bpfsig_revoke_show(char *buf, size_t size);
+void bpfsig_policy_exit(void);
+
+/* gate.c: the checks */
+int bpfsig_gate_init(void);
+void bpfsig_gate_exit(void);
+int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
+		      u32 prog_type, u32 expected_attach_type,
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d);
+int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
+		      struct bpfsig_decision *d);
+
+/* keyring.c */
+extern struct key *bpfsig_keyring;
+int bpfsig_keyring_init(void);
+void bpfsig_keyring_exit(void);
+
+/* audit.c: log, audit and count a decision */
+void bpfsig_report(struct bpfsig_decision *d, u64 ns);
+int bpfsig_stats_show(char *buf, size_t size);
+enum bpfsig_verdict bpfsig_err_verdict(int err);
+
+/* securityfs.c */
+int bpfsig_fs_init(void);
+void bpfsig_fs_exit(void);
+
+/* hook.c */
+int bpfsig_hook_init(void);
+void bpfsig_hook_exit(void);
+bool bpfsig_early_stage_active(void);
+
+#endif /* _BPFSIG_H */

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * bpfsig - the signature checks, in their fixed order.
+ *
+ * 1. trailer present?              -ENODATA (unsigned)
+ * 2. trailer and statement sane?   -EBADMSG, -ENOPKG
+ * 3. statement matches the load?   -EKEYREJECTED
+ * 4. CMS signature verifies?       -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, ...
+ * 5. statement revoked?            -EKEYREVOKED
+ * 6. canonical digest matches?     -EKEYREJECTED
+ *
+ * Steps 1-5 cost the same whatever the program's size; only a load that has
+ * a valid signature from a trusted key for a statement describing exactly
+ * this load's type and length reaches step 6, the hash of the program.
+ */
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <crypto/sha2.h>
+#include <keys/system_keyring.h>
+#include <linux/filter.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/verification.h>
+#include "bpfsig.h"
+
+/* Instructions canonicalized and hashed per step. */
+#define CANON_CHUNK 512
+
+static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
+
+int bpfsig_gate_init(void)
+{
+	unsigned int algo;
+
+	for (algo = BPFSIG_HASH_SHA256; algo <= BPFSIG_HASH_SHA512; algo++) {
+		struct crypto_shash *tfm;
+
+		tfm = crypto_alloc_shash(bpfsig_hash_name(algo), 0, 0);
+		if (IS_ERR(tfm)) {
+			if (algo == BPFSIG_HASH_SHA256)
+				return PTR_ERR(tfm);
+			pr_info("%s unavailable: statements using it get ENOPKG\n",
+				bpfsig_hash_name(algo));
+			continue;
+		}
+		tfms[algo] = tfm;
+	}
+	pr_info("hashing with %s\n",
+		crypto_shash_driver_name(tfms[BPFSIG_HASH_SHA256]));
+	return 0;
+}
+
+void bpfsig_gate_exit(void)
+{
+	unsigned int algo;
+
+	for (algo = 0; algo < ARRAY_SIZE(tfms); algo++) {
+		if (tfms[algo])
+			crypto_free_shash(tfms[algo]);
+		tfms[algo] = NULL;
+	}
+}
+
+static int verify_cms(const struct bpfsig_blob *blob)
+{
+	int err;
+
+	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
+				     blob->sig, blob->sig_len, bpfsig_keyring,
+				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
+	if (err == -ENOKEY)
+		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
+					     blob->sig, blob->sig_len,
+					     VERIFY_USE_SECONDARY_KEYRING,
+					     VERIFYING_UNSPECIFIED_SIGNATURE,
+					     NULL, NULL);
+	switch (err) {
+	case 0:
+	case -ENOKEY:
+	case -EKEYREJECTED:
+	case -EKEYREVOKED:
+	case -ENOPKG:
+	case -ENOMEM:
+	case -EBADMSG:
+		return err;
+	case -EKEYEXPIRED:
+		return -EKEYREVOKED;
+	}
+	/* Anything else the CMS parser says means the blob is malformed. */
+	return -EBADMSG;
+}
+
+static int check_revoked(const struct bpfsig_statement *stmt)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	sha256((const u8 *)stmt, BPFSIG_STATEMENT_SIZE, digest);
+	if (bpfsig_revoked(digest) ||
+	    is_binary_blacklisted(digest, sizeof(digest)))
+		return -EKEYREVOKED;
+	return 0;
+}
+
+/**
+ * bpfsig_check_tail() - checks 1 to 5, on the tail of an instruction buffer
+ * @tail: the last @tail_len bytes of the buffer
+ * @tail_len: bytes in @tail (see bpfsig_tail_parse())
+ * @buf_len: length of the whole buffer in bytes
+ * @prog_type: program type of the load
+ * @expected_attach_type: expected attach type of the load
+ * @blob: filled in when the appended region parses
+ * @d: the decision; its keyid is filled in when the statement parses
+ *
+ * Return: 0 if the signature is valid for a statement describing this load,
+ * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or
+ * -ENOMEM otherwise.
+ */
+int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
+		      u32 prog_type, u32 expected_attach_type,
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d)
+{
+	int err;
+
+	err = bpfsig_tail_parse(tail, tail_len, buf_len, blob);
+	if (err)
+		return err;
+	d->keyid_len = blob->stmt->keyid_len;
+	memcpy(d->keyid, blob->stmt->keyid, d->keyid_len);
+	if (!tfms[blob->stmt->hash_algo])
+		return -ENOPKG;
+	err = bpfsig_statement_check(blob->stmt, blob->insn_cnt, prog_type,
+				     expected_attach_type);
+	if (err)
+		return err;
+	err = verify_cms(blob);
+	if (err)
+		return err;
+	return check_revoked(blob->stmt);
+}
+
+static int check_digest(const struct bpf_insn *insns, u32 cnt,
+			const struct bpfsig_statement *stmt)
+{
+	struct crypto_shash *tfm = tfms[stmt->hash_algo];
+	u8 digest[BPFSIG_MAX_DIGEST_LEN];
+	struct bpfsig_canon canon;
+	struct bpf_insn *buf;
+	u32 i, n;
+	int err;
+
+	buf = kmalloc_array(CANON_CHUNK, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		err = crypto_shash_init(desc);
+		bpfsig_canon_init(&canon);
+		for (i = 0; !err && i < cnt; i += n) {
+			n = min_t(u32, CANON_CHUNK, cnt - i);
+			bpfsig_canon_copy(&canon, buf, insns + i, n);
+			err = crypto_shash_update(desc, (u8 *)buf,
+						  n * sizeof(*buf));
+			cond_resched();
+		}
+		if (!err)
+			err = crypto_shash_final(desc, digest);
+		shash_desc_zero(desc);
+	}
+	kfree(buf);
+	if (err)
+		return err == -ENOMEM ? err : -EBADMSG;
+	if (crypto_memneq(digest, stmt->digest, stmt->digest_len))
+		return -EKEYREJECTED;
+	return 0;
+}
+
+/**
+ * bpfsig_check_prog() - all six checks, on the kernel's copy of a program
+ * @prog: the program at the verifier's entry; prog->len still counts the
+ *	appended region
+ * @blob: filled in when the appended region parses; the caller strips it
+ * @d: the decision
+ *
+ * Return: as bpfsig_check_tail(); -EKEYREJECTED also when the digest of
+ * the canonical instructions differs from the statement's.
+ */
+int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
+		      struct bpfsig_decision *d)
+{
+	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
+	u32 tail_len = min_t(u64, len, BPFSIG_MAX_TOTAL_LEN);
+	int err;
+
+	err = bpfsig_check_tail((u8 *)prog->insnsi + len - tail_len, tail_len,
+				len, prog->type, prog->expected_attach_type,
+				blob, d);
+	if (err)
+		return err;
+	return check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+}

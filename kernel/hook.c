@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * bpfsig - where the checks run: two ftrace redirections.
+ *
+ * bpf_check() entry (authoritative): the kernel's own copy of the
+ * instructions has just been made and no verifier work has started. Every
+ * load passes here, including the kernel's own (uattr.is_kernel). The
+ * appended region is checked, stripped (prog->len shrinks to the program),
+ * and the load is refused or handed to the real bpf_check().
+ *
+ * bpf_prog_load() entry (early, optional): before the kernel allocates and
+ * copies up to 8 MiB of instructions. Reads only the appended region from
+ * the caller's buffer. Its reads are a second fetch of memory the caller
+ * controls, so it may only refuse; a load it lets through is checked again,
+ * in full, at bpf_check(). It defers whenever it cannot read the buffer.
+ *
+ * The ftrace callback takes a module reference for each redirected call and
+ * the wrapper drops it on return, so the module cannot be unloaded while a
+ * task is inside a wrapper or the verifier below it. Our own calls to the
+ * original functions are recognised by their return address, which lies in
+ * this module (calls to the originals are never tail calls: see Kbuild).
+ */
+#include <linux/bpf.h>
+#include <linux/bpfptr.h>
+#include <linux/filter.h>
+#include <linux/ftrace.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "bpfsig.h"
+
+#ifdef CONFIG_X86_KERNEL_IBT
+#error "bpfsig calls the hooked functions at their ftrace site; untested with IBT"
+#endif
+
+struct hook {
+	const char *name;
+	void *wrapper;
+	unsigned long orig;	/* address of the hooked function */
+	bool (*wanted)(void);	/* redirect this call? */
+	bool registered;
+	struct ftrace_ops ops;
+};
+
+typedef int (*bpf_check_t)(struct bpf_prog **prog, union bpf_attr *attr,
+			   bpfptr_t uattr);
+typedef int (*bpf_prog_load_t)(union bpf_attr *attr, bpfptr_t uattr);
+
+static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			  bpfptr_t uattr);
+static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr);
+
+static bool always(void)
+{
+	return true;
+}
+
+static bool enforcing(void)
+{
+	return bpfsig_mode_get() == BPFSIG_MODE_ENFORCE;
+}
+
+static struct hook verifier_hook = {
+	.name = "bpf_check",
+	.wrapper = hook_bpf_check,
+	.wanted = always,
+};
+
+static struct hook early_hook = {
+	.name = "bpf_prog_load",
+	.wrapper = hook_bpf_prog_load,
+	.wanted = enforcing,
+};
+
+static void notrace redirect(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	struct hook *h = container_of(ops, struct hook, ops);
+
+	/* Our own call to the original function. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	if (!h->wanted() || !try_module_get(THIS_MODULE))
+		return;
+	WRITE_ONCE(h->orig, ip);
+	ftrace_instruction_pointer_set(fregs, (unsigned long)h->wrapper);
+}
+
+/* Strip a well-formed appended region without judging it. */
+static void strip_unchecked(struct bpf_prog *prog)
+{
+	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
+	struct bpfsig_blob blob;
+
+	if (!bpfsig_blob_parse(prog->insnsi, len, &blob))
+		prog->len = blob.insn_cnt;
+}
+
+static int verifier_check(struct bpf_prog *prog, bool kernel)
+{
+	enum bpfsig_mode mode = bpfsig_mode_get();
+	struct bpfsig_decision d = {
+		.stage = BPFSIG_STAGE_VERIFIER,
+		.prog_type = prog->type,
+		.insn_cnt = prog->len,
+		.name = prog->aux->name,
+		.kernel = kernel,
+	};
+	struct bpfsig_blob blob = {};
+	u64 start;
+
+	if (mode == BPFSIG_MODE_OFF) {
+		strip_unchecked(prog);
+		return 0;
+	}
+	if (kernel && !bpfsig_require_kernel_sig) {
+		strip_unchecked(prog);
+		d.verdict = BPFSIG_V_EXEMPT;
+		bpfsig_report(&d, 0);
+		return 0;
+	}
+	start = ktime_get_ns();
+	d.err = bpfsig_check_prog(prog, &blob, &d);
+	if (blob.total_len)
+		prog->len = blob.insn_cnt;
+	d.verdict = bpfsig_err_verdict(d.err);
+	bpfsig_report(&d, ktime_get_ns() - start);
+	if (!d.err || mode != BPFSIG_MODE_ENFORCE)
+		return 0;
+	return bpfsig_errno(d.err);
+}
+
+static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			  bpfptr_t uattr)
+{
+	bpf_check_t orig;
+	int ret;
+
+	ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
+	if (!ret) {
+		orig = (void *)READ_ONCE(verifier_hook.orig);
+		ret = orig(prog, attr, uattr);
+	}
+	module_put(THIS_MODULE);
+	return ret;
+}
+
+/* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
+static int early_check(union bpf_attr *attr)
+{
+	struct bpfsig_decision d = {
+		.stage = BPFSIG_STAGE_SYSCALL,
+		.prog_type = attr->prog_type,
+		.insn_cnt = attr->insn_cnt,
+		.name = attr->prog_name,
+	};
+	u64 len = (u64)attr->insn_cnt * sizeof(struct bpf_insn);
+	void __user *insns = u64_to_user_ptr(attr->insns);
+	struct bpfsig_trailer trailer;
+	struct bpfsig_blob blob;
+	u32 tot, sig_len, eat;
+	u64 start;
+	void *tail;
+
+	/* Leave the kernel's own errors (EINVAL, E2BIG) to the kernel. */
+	if (!attr->insn_cnt || attr->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+		return 0;
+	start = ktime_get_ns();
+	if (len < BPFSIG_TRAILER_SIZE) {
+		d.err = -ENODATA;
+	} else {
+		if (copy_from_user(&trailer, insns + len - sizeof(trailer),
+				   sizeof(trailer)))
+			return 0;
+		d.err = bpfsig_trailer_parse(&trailer, len, &tot, &sig_len);
+	}
+	if (!d.err) {
+		tail = kmalloc(tot, GFP_KERNEL);
+		if (!tail)
+			return 0;
+		if (copy_from_user(tail, insns + len - tot, tot)) {
+			kfree(tail);
+			return 0;
+		}
+		eat = bpfsig_load_attach_type(attr->prog_type,
+					      attr->expected_attach_type);
+		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
+					  &blob, &d);
+		kfree(tail);
+	}
+	/* Valid so far (or out of memory): the verifier stage decides. */
+	if (!d.err || d.err == -ENOMEM)
+		return 0;
+	d.verdict = bpfsig_err_verdict(d.err);
+	bpfsig_report(&d, ktime_get_ns() - start);
+	return bpfsig_errno(d.err);
+}
+
+static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
+{
+	bpf_prog_load_t orig;
+	int ret = 0;
+
+	if (!bpfptr_is_kernel(uattr) && enforcing())
+		ret = early_check(attr);
+	if (!ret) {
+		orig = (void *)READ_ONCE(early_hook.orig);
+		ret = orig(attr, uattr);
+	}
+	module_put(THIS_MODULE);
+	return ret;
+}
+
+static int hook_register(struct hook *h)
+{
+	int err;
+
+	h->ops.func = redirect;
+	h->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
+		       FTRACE_OPS_FL_IPMODIFY;
+	err = ftrace_set_filter(&h->ops, (unsigned char *)h->name,
+				strlen(h->name), 0);
+	if (err) {
+		pr_err("cannot trace %s(): %d\n", h->name, err);
+		return err;
+	}
+	err = register_ftrace_function(&h->ops);
+	if (err == -EBUSY)
+		pr_err("%s() is already redirected by another ftrace user (livepatch, kprobe or another module)\n",
+		       h->name);
+	else if (err)
+		pr_err("cannot hook %s(): %d\n", h->name, err);
+	if (err) {
+		ftrace_free_filter(&h->ops);
+		return err;
+	}
+	h->registered = true;
+	return 0;
+}
+
+static void hook_unregister(struct hook *h)
+{
+	if (!h->registered)
+		return;
+	unregister_ftrace_function(&h->ops);
+	ftrace_free_filter(&h->ops);
+	h->registered = false;
+}
+
+bool bpfsig_early_stage_active(void)
+{
+	return early_hook.registered;
+}
+
+int bpfsig_hook_init(void)
+{
+	int err;
+
+	err = hook_register(&verifier_hook);
+	if (err)
+		return err;
+	if (hook_register(&early_hook))
+		pr_warn("no early stage: loads are checked at bpf_check() only\n");
+	return 0;
+}
+
+void bpfsig_hook_exit(void)
+{
+	hook_unregister(&early_hook);
+	hook_unregister(&verifier_hook);
+}

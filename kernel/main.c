@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * bpfsig - refuse unsigned eBPF programs before the verifier runs.
+ *
+ * Module parameters (read-only once loaded; see securityfs.c for the
+ * run-time interface):
+ *   mode=off|permissive|enforce  initial mode (default permissive)
+ *   lock=0|1                     lock the policy at load (default 0)
+ *   require_kernel_sig=0|1       kernel-originated loads need signatures
+ *                                too (default 1)
+ *   require_chain=0|1            .bpfsig accepts only keys vouched for by
+ *                                the builtin/secondary keys (default 0)
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include "bpfsig.h"
+
+bool bpfsig_require_kernel_sig = true;
+module_param_named(require_kernel_sig, bpfsig_require_kernel_sig, bool, 0444);
+MODULE_PARM_DESC(require_kernel_sig,
+		 "Kernel-originated loads need a signature too (default: 1)");
+
+bool bpfsig_require_chain;
+module_param_named(require_chain, bpfsig_require_chain, bool, 0444);
+MODULE_PARM_DESC(require_chain,
+		 ".bpfsig accepts only keys signed by builtin/secondary trusted keys");
+
+static bool lock_at_load;
+module_param_named(lock, lock_at_load, bool, 0444);
+MODULE_PARM_DESC(lock, "Lock the policy at load time (default: 0)");
+
+static int mode_param_set(const char *val, const struct kernel_param *kp)
+{
+	enum bpfsig_mode mode;
+	int err;
+
+	err = bpfsig_mode_parse(val, &mode);
+	if (err)
+		return err;
+	return bpfsig_mode_set(mode);
+}
+
+static int mode_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", bpfsig_mode_name(bpfsig_mode_get()));
+}
+
+static const struct kernel_param_ops mode_param_ops = {
+	.set = mode_param_set,
+	.get = mode_param_get,
+};
+module_param_cb(mode, &mode_param_ops, NULL, 0444);
+MODULE_PARM_DESC(mode, "off, permissive (default) or enforce");
+
+static int __init bpfsig_init(void)
+{
+	int err;
+
+	err = bpfsig_gate_init();
+	if (err)
+		goto out;
+	err = bpfsig_keyring_init();
+	if (err)
+		goto out_gate;
+	err = bpfsig_fs_init();
+	if (err)
+		goto out_keyring;
+	if (lock_at_load)
+		bpfsig_lock();
+	err = bpfsig_hook_init();
+	if (err)
+		goto out_fs;
+	pr_info("loaded: mode=%s lock=%d require_kernel_sig=%d require_chain=%d\n",
+		bpfsig_mode_name(bpfsig_mode_get()), bpfsig_locked(),
+		bpfsig_require_kernel_sig, bpfsig_require_chain);
+	return 0;
+
+out_fs:
+	bpfsig_fs_exit();
+out_keyring:
+	bpfsig_keyring_exit();
+out_gate:
+	bpfsig_gate_exit();
+out:
+	bpfsig_policy_exit();
+	return err;
+}
+
+static void __exit bpfsig_exit(void)
+{
+	bpfsig_hook_exit();
+	bpfsig_fs_exit();
+	bpfsig_keyring_exit();
+	bpfsig_gate_exit();
+	bpfsig_policy_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(bpfsig_init);
+module_exit(bpfsig_exit);
+
+MODULE_SOFTDEP("pre: sha512");
+MODULE_DESCRIPTION("Refuse unsigned eBPF programs before the verifier runs");
+MODULE_AUTHOR("The bpfsig authors");
+MODULE_LICENSE("GPL");

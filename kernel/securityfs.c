@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * bpfsig - the securityfs interface, /sys/kernel/security/bpfsig/.
+ *
+ *   mode     read: "off", "permissive" or "enforce"; write one of them
+ *   lock     read: "0" or "1"; write "1" to lock until reboot
+ *   stats    read: "name value" lines, one counter per verdict and timing
+ *   revoke   read: revoked statement digests; write a SHA-256 hex digest
+ *
+ * Writes need CAP_SYS_ADMIN (-EPERM) and are checked in this order:
+ * capability, size, content. An unchanged value is not audited.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include "bpfsig.h"
+
+/* Longest write accepted: a hex SHA-256 digest and a newline. */
+#define MAX_WRITE 80
+#define SHOW_SIZE (4096 * 64)
+
+static struct dentry *dir;
+static struct dentry *files[4];
+
+static char *copy_write(const char __user *ubuf, size_t count)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return ERR_PTR(-EPERM);
+	if (!count || count > MAX_WRITE)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, count);
+}
+
+static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n",
+			bpfsig_mode_name(bpfsig_mode_get()));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t mode_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	enum bpfsig_mode old = bpfsig_mode_get(), new;
+	char *buf;
+	int err;
+
+	buf = copy_write(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = bpfsig_mode_parse(buf, &new);
+	kfree(buf);
+	if (err)
+		return err;
+	err = bpfsig_mode_set(new);
+	if (err)
+		return err;
+	if (new != old)
+		pr_notice("mode %s -> %s by pid=%d\n", bpfsig_mode_name(old),
+			  bpfsig_mode_name(new), task_tgid_nr(current));
+	return count;
+}
+
+static ssize_t lock_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	char buf[3];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%d\n", bpfsig_locked());
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t lock_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	bool lock;
+	char *buf;
+	int err;
+
+	buf = copy_write(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = kstrtobool(buf, &lock);
+	kfree(buf);
+	if (err)
+		return err;
+	/* The lock is one-way: "0" is accepted only while unlocked. */
+	if (!lock)
+		return bpfsig_locked() ? -EPERM : count;
+	if (!bpfsig_locked()) {
+		bpfsig_lock();
+		pr_notice("policy locked by pid=%d\n", task_tgid_nr(current));
+	}
+	return count;
+}
+
+static ssize_t show_read(char __user *ubuf, size_t count, loff_t *ppos,
+			 int (*show)(char *buf, size_t size))
+{
+	ssize_t ret;
+	char *buf;
+	int len;
+
+	buf = kvmalloc(SHOW_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = show(buf, SHOW_SIZE);
+	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	kvfree(buf);
+	return ret;
+}
+
+static ssize_t stats_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	return show_read(ubuf, count, ppos, bpfsig_stats_show);
+}
+
+static ssize_t revoke_read(struct file *file, char __user *ubuf, size_t count,
+			   loff_t *ppos)
+{
+	return show_read(ubuf, count, ppos, bpfsig_revoke_show);
+}
+
+static ssize_t revoke_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	u8 digest[32];
+	char *buf, *hex;
+	int err;
+
+	buf = copy_write(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	hex = strim(buf);
+	err = strlen(hex) == 64 ? hex2bin(digest, hex, 32) : -EINVAL;
+	kfree(buf);
+	if (err)
+		return -EINVAL;
+	err = bpfsig_revoke_add(digest);
+	if (err)
+		return err;
+	pr_notice("statement %32phN revoked by pid=%d\n", digest,
+		  task_tgid_nr(current));
+	return count;
+}
+
+static const struct file_operations mode_fops = {
+	.read = mode_read,
+	.write = mode_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations lock_fops = {
+	.read = lock_read,
+	.write = lock_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations stats_fops = {
+	.read = stats_read,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations revoke_fops = {
+	.read = revoke_read,
+	.write = revoke_write,
+	.llseek = generic_file_llseek,
+};
+
+int bpfsig_fs_init(void)
+{
+	static const struct {
+		const char *name;
+		umode_t mode;
+		const struct file_operations *fops;
+	} table[] = {
+		{ "mode", 0644, &mode_fops },
+		{ "lock", 0644, &lock_fops },
+		{ "stats", 0444, &stats_fops },
+		{ "revoke", 0644, &revoke_fops },
+	};
+	int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(table) != ARRAY_SIZE(files));
+	dir = securityfs_create_dir("bpfsig", NULL);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
+		files[i] = securityfs_create_file(table[i].name, table[i].mode,
+						  dir, NULL, table[i].fops);
+		if (IS_ERR(files[i])) {
+			int err = PTR_ERR(files[i]);
+
+			files[i] = NULL;
+			bpfsig_fs_exit();
+			return err;
+		}
+	}
+	return 0;
+}
+
+void bpfsig_fs_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(files) - 1; i >= 0; i--) {
+		securityfs_remove(files[i]);
+		files[i] = NULL;
+	}
+	securityfs_remove(dir);
+	dir = NULL;
+}

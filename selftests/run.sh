@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite: host tests, then the VM tests on the pinned Debian
+# kernel. Ends with "N passed, N failed, N skipped".
+#   selftests/run.sh [--host-only]
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=$top/build/selftests/log
+mkdir -p "$log"
+host_only=0
+[ "${1:-}" = "--host-only" ] && host_only=1
+
+: > "$log/all.tap"
+tap() { tee -a "$log/all.tap"; }
+fail_setup() { echo "not ok 1 setup.$1 # $2" | tap; }
+
+# Build; a build failure is a failed test, not a silent skip.
+if ! make -s module tools >"$log/build.txt" 2>&1 ||
+   ! make -s -C selftests >>"$log/build.txt" 2>&1; then
+	tail -30 "$log/build.txt"
+	fail_setup build "see build/selftests/log/build.txt"
+fi
+
+# --- host ----------------------------------------------------------------
+if scripts/checkpatch.sh >"$log/checkpatch.txt" 2>&1; then
+	echo "ok 1 host.checkpatch_strict_clean" | tap
+else
+	sed 's/^/# /' "$log/checkpatch.txt"; echo "not ok 1 host.checkpatch_strict_clean" | tap
+fi
+if make -s -C tools >/dev/null 2>"$log/tools-warn.txt" && [ ! -s "$log/tools-warn.txt" ]; then
+	echo "ok 2 host.tools_build_warning_free" | tap
+else
+	sed 's/^/# /' "$log/tools-warn.txt"; echo "not ok 2 host.tools_build_warning_free" | tap
+fi
+build/selftests/format_test 2>&1 | tap
+if [ -x tools/tests/run.sh ]; then
+	tools/tests/run.sh 2>&1 | tap
+fi
+
+# --- keys for the VM tests -------------------------------------------------
+keys=build/selftests/keys
+mkdir -p "$keys"
+for k in rsa2048:2048 rsa4096:4096 untrusted:2048 spare:2048; do
+	name=${k%%:*}
+	[ -f "$keys/$name.der" ] && continue
+	tools/bpfsig/bpfsig keygen --bits "${k#*:}" --subject "bpfsig test $name" \
+		-o "$keys/$name" >/dev/null || fail_setup "keygen_$name" "bpfsig keygen failed"
+done
+
+# --- VM -------------------------------------------------------------------
+if [ $host_only = 0 ]; then
+	for phase in main lock-param; do
+		scripts/vm-run.sh --timeout 2400 --out "$top/build/selftests/vm-$phase" \
+			-- selftests/vm-tests.sh $phase 2>&1 | tee "$log/vm-$phase.txt" | tap
+		grep -q '^# vm-tests done' "$log/vm-$phase.txt" ||
+			fail_setup "vm_$phase" "the VM tests did not run to the end"
+	done
+fi
+
+pass=$(grep -Ec '^ok [0-9]+ ' "$log/all.tap")
+skip=$(grep -Ec '^ok [0-9]+ .*# SKIP' "$log/all.tap")
+fail=$(grep -Ec '^not ok [0-9]+ ' "$log/all.tap")
+echo
+grep -E '^not ok [0-9]+ ' "$log/all.tap" | sed 's/^/FAILED: /'
+echo "$((pass - skip)) passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

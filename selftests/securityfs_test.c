@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfsig selftests: /sys/kernel/security/bpfsig/ files (mode, lock, stats)
+ * before the policy is locked; lock_test.c covers the locked state.
+ */
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "common.h"
+
+FIXTURE(sfs) {
+	char mode[32];
+};
+
+FIXTURE_SETUP(sfs)
+{
+	ASSERT_LT(0, sfs_read("mode", self->mode, sizeof(self->mode)));
+}
+
+FIXTURE_TEARDOWN(sfs)
+{
+	sfs_write("mode", self->mode);
+}
+
+TEST_F(sfs, mode_round_trip)
+{
+	static const char *const modes[] = { "off", "permissive", "enforce" };
+	char buf[32], want[32];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, sfs_write("mode", modes[i]));
+		ASSERT_LT(0, sfs_read("mode", buf, sizeof(buf)));
+		snprintf(want, sizeof(want), "%s\n", modes[i]);
+		EXPECT_STREQ(want, buf);
+	}
+	/* A trailing newline, as echo writes it, is accepted. */
+	ASSERT_EQ(0, sfs_write("mode", "permissive\n"));
+	ASSERT_LT(0, sfs_read("mode", buf, sizeof(buf)));
+	EXPECT_STREQ("permissive\n", buf);
+}
+
+TEST_F(sfs, mode_rejects_unknown_values)
+{
+	char big[200];
+
+	EXPECT_EQ(-EINVAL, sfs_write("mode", "enforcing"));
+	EXPECT_EQ(-EINVAL, sfs_write("mode", "1"));
+	EXPECT_EQ(-EINVAL, sfs_write("mode", " enforce"));
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	EXPECT_EQ(-EINVAL, sfs_write("mode", big));
+}
+
+TEST_F(sfs, mode_param_mirrors_securityfs)
+{
+	char buf[32], param[32];
+	int fd;
+	ssize_t n;
+
+	ASSERT_EQ(0, sfs_write("mode", "off"));
+	fd = open("/sys/module/bpfsig/parameters/mode", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, param, sizeof(param) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	param[n] = 0;
+	ASSERT_LT(0, sfs_read("mode", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, param);
+	/* The parameter itself is read-only at run time. */
+	EXPECT_EQ(-1, open("/sys/module/bpfsig/parameters/mode", O_WRONLY));
+	EXPECT_EQ(EACCES, errno);
+}
+
+TEST_F(sfs, writes_need_cap_sys_admin)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char buf[32];
+
+		if (drop_cap_sys_admin())
+			_exit(10);
+		if (sfs_write("mode", "off") != -EPERM)
+			_exit(11);
+		if (sfs_write("lock", "1") != -EPERM)
+			_exit(12);
+		if (sfs_write("revoke", "00") != -EPERM)
+			_exit(13);
+		/* Reading needs nothing. */
+		if (sfs_read("mode", buf, sizeof(buf)) <= 0)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, sfs_write("mode", self->mode));
+}
+
+TEST_F(sfs, lock_reads_zero_and_accepts_zero_unlocked)
+{
+	char buf[8];
+
+	ASSERT_LT(0, sfs_read("lock", buf, sizeof(buf)));
+	EXPECT_STREQ("0\n", buf);
+	EXPECT_EQ(0, sfs_write("lock", "0"));
+	EXPECT_EQ(-EINVAL, sfs_write("lock", "maybe"));
+	ASSERT_LT(0, sfs_read("lock", buf, sizeof(buf)));
+	EXPECT_STREQ("0\n", buf);
+}
+
+TEST_F(sfs, stats_lists_every_counter)
+{
+	static const char *const more[] = {
+		"decision_ns_total", "decision_ns_max", "syscall_stage",
+	};
+	size_t i;
+
+	for (i = 0; i < NR_COUNTERS; i++)
+		EXPECT_LE(0, stat_get(counter_names[i]));
+	for (i = 0; i < 3; i++)
+		EXPECT_LE(0, stat_get(more[i]));
+	EXPECT_EQ(1, stat_get("syscall_stage"));
+	EXPECT_EQ(-EINVAL, sfs_write("stats", "0"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The in-VM part of the test suite: runs as root inside the test VM
+# (scripts/vm-run.sh), on the pinned Debian kernel. Prints TAP-style
+# "ok"/"not ok" lines that selftests/run.sh counts.
+#   selftests/vm-tests.sh [main|lock-param]
+set -u
+phase=${1:-main}
+top=$(pwd)
+ko=$top/bpfsig.ko
+bin=$top/build/selftests
+export BPFSIG_TEST_KEYS=$top/build/selftests/keys
+SFS=/sys/kernel/security/bpfsig
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n vm.$1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n vm.$1${2:+ # $2}"; }
+check() { # NAME COMMAND...: ok if COMMAND succeeds
+	name=$1; shift
+	if "$@" >/tmp/check.out 2>&1; then ok "$name"; else
+		not_ok "$name"; sed 's/^/#   /' /tmp/check.out; fi
+}
+expect_eq() { # NAME WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want '$2', got '$3'"; fi
+}
+run_suite() { # BINARY
+	echo "# suite $1"
+	"$bin/$1" 2>&1
+}
+
+# sha384/sha512 are modules in this kernel; the module's softdep loads them
+# under modprobe, insmod needs them loaded first.
+modprobe -d "$top/build/kernel" sha512_generic 2>/dev/null || true
+
+if [ "$phase" = lock-param ]; then
+	# A fresh boot: the module locked from the start.
+	check module_loads_locked insmod "$ko" mode=enforce lock=1
+	expect_eq lock_param_locks 1 "$(cat $SFS/lock)"
+	check lock_param_mode_not_lowered sh -c "! echo off > $SFS/mode"
+	expect_eq lock_param_mode_enforce enforce "$(cat $SFS/mode)"
+	check lock_param_rmmod_refused sh -c "! rmmod bpfsig 2>/dev/null"
+	check lock_param_unchained_key_refused sh -c \
+		"! keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/spare.der"
+	export BPFSIG_LOCKED_AT_LOAD=1
+	run_suite lock_test
+	echo "# vm-tests done"
+	exit 0
+fi
+
+# --- load, defaults, unload ---------------------------------------------
+check module_loads insmod "$ko"
+expect_eq default_mode_permissive permissive "$(cat $SFS/mode 2>&1)"
+expect_eq default_unlocked 0 "$(cat $SFS/lock 2>&1)"
+expect_eq keyring_exists 1 "$(grep -c ' keyring *\.bpfsig: empty' /proc/keys)"
+expect_eq require_kernel_sig_default Y \
+	"$(cat /sys/module/bpfsig/parameters/require_kernel_sig)"
+check load_logged sh -c "dmesg | grep -q 'bpfsig: loaded: mode=permissive lock=0'"
+check module_unloads rmmod bpfsig
+check securityfs_gone_after_unload test ! -e $SFS
+expect_eq keyring_gone_after_unload 0 "$(grep -c ' keyring *\.bpfsig' /proc/keys)"
+if insmod "$ko" mode=bogus 2>/tmp/err; then
+	not_ok bad_mode_param_refused; rmmod bpfsig
+else
+	ok bad_mode_param_refused
+fi
+
+# --- enforce: the main suites ----------------------------------------------
+check module_loads_enforce insmod "$ko" mode=enforce
+expect_eq param_mode_enforce enforce "$(cat $SFS/mode)"
+run_suite format_test
+run_suite securityfs_test
+run_suite gate_test
+run_suite malformed_test
+run_suite keyring_test
+run_suite kernel_load_test
+
+# keyutils manages .bpfsig directly
+id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)
+case "$id" in
+[0-9]*) ok keyctl_padd_enrolls ;;
+*) not_ok keyctl_padd_enrolls "$id" ;;
+esac
+check keyctl_lists_key sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;'"
+check keyctl_unlink_removes keyctl unlink "$id" %:.bpfsig
+
+# the log line format (after the rate limit's window has passed)
+check log_line_format sh -c "dmesg | grep -Eq 'bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=[0-9]+ comm=gate_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test signer=\$'"
+check log_line_signer sh -c "dmesg | grep -Eq 'bpfsig: action=allow verdict=accepted errno=0 stage=verifier .* signer=[0-9a-f]{40}\$'"
+
+check module_unloads_after_suites rmmod bpfsig
+
+# --- kernel-originated loads exempt ------------------------------------------
+check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0
+run_suite kernel_load_test
+check module_unloads_kernel_exempt rmmod bpfsig
+
+# --- lock at run time, last: the lock holds until reboot ------------------
+check module_loads_for_lock insmod "$ko" mode=enforce
+check enroll_before_lock sh -c "keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/rsa2048.der"
+run_suite lock_test
+check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
+
+# --- the kernel log ----------------------------------------------------------
+if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|refcount_t|list_del corruption' >/tmp/bad; then
+	not_ok dmesg_clean; sed 's/^/#   /' /tmp/bad
+else
+	ok dmesg_clean
+fi
+dmesg > "${BPFSIG_VM_OUT:-/tmp}/dmesg-tests.txt"
+echo "# vm-tests done"

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bpfsig: sign eBPF programs for the bpfsig kernel module, verify them,
+ * load them, and manage the module's keyring and policy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "main.h"
+
+#ifndef BPFSIG_VERSION_STR
+#define BPFSIG_VERSION_STR "0.1"
+#endif
+
+const char *bin_name;
+bool json_output;
+bool verbose;
+json_writer_t *json_wtr;
+
+void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (json_output) {
+		char *msg = NULL;
+
+		if (vasprintf(&msg, fmt, ap) < 0)
+			msg = NULL;
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "error", msg ? msg : fmt);
+		jsonw_end_object(json_wtr);
+		free(msg);
+	}
+	va_end(ap);
+	/* always on stderr too, so scripts using -j still see the reason */
+	va_start(ap, fmt);
+	fprintf(stderr, "Error: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void p_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (json_output)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void p_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "Error: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry '%s help' or '%s COMMAND help'.\n", bin_name,
+		bin_name);
+	va_end(ap);
+}
+
+static int lib_print(enum bpfsig_print_level level, const char *fmt,
+		     va_list args)
+{
+	if (level == BPFSIG_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	/* libbpf's info lines (e.g. "skipping unrecognized data section
+	 * .bpfsig") are noise here: shown with -d only */
+	if (level != LIBBPF_WARN && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv))
+{
+	size_t len;
+	int i, match = -1;
+
+	if (argc < 1)
+		return help(argc, argv);
+	len = strlen(argv[0]);
+	/* bpftool-style: unique prefixes are accepted */
+	for (i = 0; cmds[i].name; i++) {
+		if (!strcmp(argv[0], cmds[i].name))
+			return cmds[i].func(argc - 1, argv + 1);
+		if (!strncmp(argv[0], cmds[i].name, len)) {
+			if (match >= 0) {
+				p_usage("ambiguous command '%s'", argv[0]);
+				return EXIT_USAGE;
+			}
+			match = i;
+		}
+	}
+	if (match >= 0)
+		return cmds[match].func(argc - 1, argv + 1);
+	p_usage("unknown command '%s'", argv[0]);
+	return EXIT_USAGE;
+}
+
+int read_file(const char *path, void **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = NULL, *nb;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		p_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	for (;;) {
+		if (!b || n == cap) {
+			cap = b ? cap * 2 : cap;
+			nb = realloc(b, cap);
+			if (!nb) {
+				free(b);
+				close(fd);
+				p_err("%s: out of memory", path);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			free(b);
+			close(fd);
+			p_err("%s: %s", path, strerror(err));
+			return -err;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int write_file_atomic(const char *path, const struct iovec *iov, int n)
+{
+	char *tmp = NULL, *dup = NULL, *dir;
+	struct stat st;
+	mode_t mode;
+	int fd = -1, i, err = 0;
+	size_t off;
+	ssize_t w;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			p_err("%s: not a regular file", path);
+			return -EINVAL;
+		}
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+
+		umask(um);
+		mode = 0644 & ~um;
+	}
+	dup = strdup(path);
+	if (!dup || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dup),
+			     basename((char *)path)) < 0) {
+		free(dup);
+		p_err("%s: out of memory", path);
+		return -ENOMEM;
+	}
+	dir = NULL;
+	(void)dir;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		p_err("%s: cannot create temporary file in its directory: %s",
+		      path, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		for (off = 0; off < iov[i].iov_len; off += w) {
+			w = write(fd, (const char *)iov[i].iov_base + off,
+				  iov[i].iov_len - off);
+			if (w < 0 && errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			if (w <= 0) {
+				err = w < 0 ? -errno : -EIO;
+				p_err("%s: write failed: %s", path,
+				      strerror(-err));
+				goto out;
+			}
+		}
+	}
+	if (fchmod(fd, mode) || fsync(fd)) {
+		err = -errno;
+		p_err("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (close(fd)) {
+		fd = -1;
+		err = -errno;
+		p_err("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path)) {
+		err = -errno;
+		p_err("%s: rename failed: %s", path, strerror(errno));
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err && tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dup);
+	return err;
+}
+
+void hex_str(const void *buf, size_t len, char *out)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * len] = 0;
+}
+
+const char *prog_type_str(__u32 type, char *buf, size_t len)
+{
+	const char *s = libbpf_bpf_prog_type_str(type);
+
+	if (s)
+		return s;
+	snprintf(buf, len, "%u", type);
+	return buf;
+}
+
+/* "N (name)"; 0 alone, as most program types do not use it */
+const char *attach_type_str(__u32 type, char *buf, size_t len)
+{
+	const char *s = libbpf_bpf_attach_type_str(type);
+
+	if (s && type)
+		snprintf(buf, len, "%u (%s)", type, s);
+	else
+		snprintf(buf, len, "%u", type);
+	return buf;
+}
+
+struct bpfsig_key *load_key(const char *key_path, const char *cert_path)
+{
+	struct bpfsig_key *key;
+
+	key = bpfsig_key__load(key_path, cert_path, NULL);
+	if (!key)
+		p_err("%s: cannot load %s (%s)",
+		      key_path ? key_path : cert_path,
+		      key_path ? "signing key" : "certificate",
+		      bpfsig_errno_name(errno) ?: strerror(errno));
+	return key;
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (json_output) {
+		jsonw_null(json_wtr);
+		return 0;
+	}
+	fprintf(stderr,
+		"Usage: %s [OPTIONS] COMMAND ...\n"
+		"       %s help\n"
+		"\n"
+		"COMMAND := { keygen | sign | verify | show | load | exec |\n"
+		"             key | status | mode | lock | revoke | version }\n"
+		"\n"
+		"  keygen [--bits 2048|3072|4096] [--subject CN] [--days N] -o PREFIX\n"
+		"  sign   --key KEY --cert CERT [--hash ALGO] [--type PROG_TYPE]\n"
+		"         [--attach-type ATTACH] [--btf FILE]... [--kconfig FILE]\n"
+		"         [--detached OUT.sig] [-o OUT] FILE\n"
+		"  verify --cert CERT [--type PROG_TYPE [--attach-type ATTACH]] FILE\n"
+		"  show   FILE\n"
+		"  load   [--sigs FILE]... [--btf FILE] OBJ [PIN_DIR]\n"
+		"  exec   [--sigs FILE]... -- CMD [ARGS]...\n"
+		"  key    { add CERT | list | remove ID }\n"
+		"  status\n"
+		"  mode   { off | permissive | enforce }\n"
+		"  lock\n"
+		"  revoke DIGEST_HEX\n"
+		"\n"
+		"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help |\n"
+		"             -V|--version }\n"
+		"ALGO := { sha256 | sha384 | sha512 }\n"
+		"Exit status: 0 success, 1 failure, 2 usage error.\n"
+		"See '%s COMMAND help' and bpfsig(8).\n",
+		bin_name, bin_name, bin_name);
+	return 0;
+}
+
+static int do_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "version", BPFSIG_VERSION_STR);
+		jsonw_string_field(json_wtr, "libbpf_version",
+				   libbpf_version_string());
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("%s v%s\nusing libbpf %s\n", bin_name,
+		       BPFSIG_VERSION_STR, libbpf_version_string());
+	}
+	return 0;
+}
+
+static const struct cmd cmds[] = {
+	{ "help",	do_help },
+	{ "keygen",	do_keygen },
+	{ "sign",	do_sign },
+	{ "verify",	do_verify },
+	{ "show",	do_show },
+	{ "load",	do_load },
+	{ "exec",	do_exec },
+	{ "key",	do_key },
+	{ "status",	do_status },
+	{ "mode",	do_mode },
+	{ "lock",	do_lock },
+	{ "revoke",	do_revoke },
+	{ "version",	do_version },
+	{ 0 }
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ "pretty",	no_argument,	NULL,	'p' },
+		{ "debug",	no_argument,	NULL,	'd' },
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ 0 }
+	};
+	bool pretty = false, version = false, help = false;
+	int opt, ret;
+
+	bin_name = "bpfsig";
+	setlinebuf(stderr);
+	bpfsig_set_print(lib_print);
+	libbpf_set_print(libbpf_print);
+
+	/* '+': stop at the first non-option (the command) */
+	while ((opt = getopt_long(argc, argv, "+jpdhV", options, NULL)) >= 0) {
+		switch (opt) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'p':
+			json_output = true;
+			pretty = true;
+			break;
+		case 'd':
+			verbose = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		default:
+			p_usage("unrecognized option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (json_output) {
+		json_wtr = jsonw_new(stdout);
+		if (!json_wtr) {
+			p_err("failed to create JSON writer");
+			return 1;
+		}
+		jsonw_pretty(json_wtr, pretty);
+	}
+	if (version)
+		ret = do_version(0, NULL);
+	else if (help || argc < 1)
+		ret = do_help(argc, argv) ?: (argc < 1 && !help ? EXIT_USAGE : 0);
+	else
+		ret = cmd_select(cmds, argc, argv, do_help);
+	if (json_output)
+		jsonw_destroy(&json_wtr);
+	return ret;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* bpfsig CLI: shared declarations. */
+#ifndef __BPFSIG_MAIN_H
+#define __BPFSIG_MAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "bpfsig.h"
+#include "json.h"
+
+#define EXIT_USAGE 2
+
+extern const char *bin_name;
+extern bool json_output;
+extern bool verbose;
+extern json_writer_t *json_wtr;
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+};
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv));
+
+__attribute__((format(printf, 1, 2))) void p_err(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void p_info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void p_usage(const char *fmt, ...);
+
+/* Read a whole file: 0 or -errno (message printed, naming @path). */
+int read_file(const char *path, void **buf, size_t *len);
+/*
+ * Write @n buffers to @path via a temporary file in the same directory and
+ * rename(); the original (if any) keeps its mode and is untouched on error.
+ */
+struct iovec;
+int write_file_atomic(const char *path, const struct iovec *iov, int n);
+
+void hex_str(const void *buf, size_t len, char *out);
+const char *prog_type_str(__u32 type, char *buf, size_t len);
+const char *attach_type_str(__u32 type, char *buf, size_t len);
+
+struct bpfsig_key *load_key(const char *key_path, const char *cert_path);
+
+int do_keygen(int argc, char **argv);
+int do_sign(int argc, char **argv);
+int do_verify(int argc, char **argv);
+int do_show(int argc, char **argv);
+int do_load(int argc, char **argv);
+int do_exec(int argc, char **argv);
+int do_key(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_mode(int argc, char **argv);
+int do_lock(int argc, char **argv);
+int do_revoke(int argc, char **argv);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* libbpfsig internals: not installed. */
+#ifndef __LIBBPFSIG_INTERNAL_H
+#define __LIBBPFSIG_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "bpfsig.h"
+#include "format.h"
+
+#define BPFSIG_INTERNAL __attribute__((visibility("hidden")))
+
+struct bpfsig_key {
+	EVP_PKEY *pkey;		/* NULL: certificate only */
+	X509 *cert;
+	unsigned char keyid[BPFSIG_MAX_KEYID_LEN];
+	unsigned int keyid_len;
+	char *cert_path;
+};
+
+__attribute__((format(printf, 2, 3)))
+BPFSIG_INTERNAL void bpfsig_print(enum bpfsig_print_level level,
+				  const char *fmt, ...);
+
+#define pr_warn(fmt, ...)  bpfsig_print(BPFSIG_WARN, fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)  bpfsig_print(BPFSIG_INFO, fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...) bpfsig_print(BPFSIG_DEBUG, fmt, ##__VA_ARGS__)
+
+/*
+ * Print "@what: reason" for every entry of the OpenSSL error queue (empties
+ * it), like sign-file's drain_openssl_errors(). Returns the last error code
+ * (0 if the queue was empty).
+ */
+BPFSIG_INTERNAL unsigned long bpfsig_ssl_err(const char *what);
+
+BPFSIG_INTERNAL bool bpfsig_opts_valid(const void *opts, size_t known_sz,
+				       const char *type_name);
+
+#define offsetofend(TYPE, FIELD) \
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#define OPTS_VALID(opts, type)						\
+	(!(opts) || bpfsig_opts_valid(opts,				\
+			offsetofend(struct type, type##__last_field), #type))
+#define OPTS_HAS(opts, field) \
+	((opts) && (opts)->sz >= offsetofend(typeof(*(opts)), field))
+#define OPTS_GET(opts, field, fallback) \
+	(OPTS_HAS(opts, field) ? (opts)->field : (fallback))
+
+/* errno-style return helpers, like libbpf's libbpf_err() */
+static inline int bpfsig_err(int ret)
+{
+	if (ret < 0)
+		errno = -ret;
+	return ret;
+}
+
+static inline void *bpfsig_err_ptr(int err)
+{
+	errno = err < 0 ? -err : err;
+	return NULL;
+}
+
+BPFSIG_INTERNAL const EVP_MD *bpfsig_md(int hash_algo);
+
+/* Read a whole file; *len set; NUL-terminated for convenience. */
+BPFSIG_INTERNAL int bpfsig_read_file(const char *path, void **buf,
+				     size_t *len);
+
+#endif /* __LIBBPFSIG_INTERNAL_H */

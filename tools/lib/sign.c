@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpfsig: signing one program load.
+ *
+ * The CMS profile is the kernel's scripts/sign-file.c: detached SignedData,
+ * no certificates, signer identified by subjectKeyIdentifier, no signed
+ * attributes (so RSA PKCS#1 v1.5 signatures are deterministic), verified by
+ * the module with verify_pkcs7_signature() over the 128 statement bytes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+
+#include "libbpfsig_internal.h"
+
+#define CANON_CHUNK 512
+
+int bpfsig_digest_insns(int hash_algo, const struct bpf_insn *insns,
+			size_t insn_cnt, void *digest)
+{
+	struct bpf_insn chunk[CANON_CHUNK];
+	const EVP_MD *md = bpfsig_md(hash_algo);
+	struct bpfsig_canon canon;
+	unsigned int dlen = 0;
+	EVP_MD_CTX *ctx;
+	size_t i, n;
+	int err = 0;
+
+	if (!md)
+		return bpfsig_err(-ENOPKG);
+	if (insn_cnt > UINT32_MAX)
+		return bpfsig_err(-E2BIG);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return bpfsig_err(-ENOMEM);
+	bpfsig_canon_init(&canon);
+	if (!EVP_DigestInit_ex(ctx, md, NULL))
+		goto ssl_err;
+	for (i = 0; i < insn_cnt; i += n) {
+		n = insn_cnt - i < CANON_CHUNK ? insn_cnt - i : CANON_CHUNK;
+		bpfsig_canon_copy(&canon, chunk, insns + i, n);
+		if (!EVP_DigestUpdate(ctx, chunk, n * sizeof(chunk[0])))
+			goto ssl_err;
+	}
+	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
+		goto ssl_err;
+	EVP_MD_CTX_free(ctx);
+	return dlen;
+ssl_err:
+	bpfsig_ssl_err("digest");
+	err = -EIO;
+	EVP_MD_CTX_free(ctx);
+	return bpfsig_err(err);
+}
+
+/* DER CMS SignedData over @data, sign-file's profile. */
+static int cms_sign(const struct bpfsig_key *key, const EVP_MD *md,
+		    const void *data, size_t len, unsigned char **der)
+{
+	CMS_ContentInfo *cms = NULL;
+	BIO *bd = NULL;
+	int n = -EIO;
+
+	*der = NULL;
+	ERR_clear_error();
+	bd = BIO_new_mem_buf(data, len);
+	if (!bd)
+		return -ENOMEM;
+	cms = CMS_sign(NULL, NULL, NULL, NULL,
+		       CMS_NOCERTS | CMS_PARTIAL | CMS_BINARY |
+		       CMS_DETACHED | CMS_STREAM);
+	if (!cms) {
+		bpfsig_ssl_err("CMS_sign");
+		goto out;
+	}
+	if (!CMS_add1_signer(cms, key->cert, key->pkey, md,
+			     CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
+			     CMS_USE_KEYID | CMS_NOATTR)) {
+		bpfsig_ssl_err("CMS_add1_signer");
+		goto out;
+	}
+	if (CMS_final(cms, bd, NULL, CMS_NOCERTS | CMS_BINARY) != 1) {
+		bpfsig_ssl_err("CMS_final");
+		goto out;
+	}
+	n = i2d_CMS_ContentInfo(cms, der);
+	if (n <= 0) {
+		bpfsig_ssl_err("i2d_CMS_ContentInfo");
+		*der = NULL;
+		n = -EIO;
+	}
+out:
+	CMS_ContentInfo_free(cms);
+	BIO_free(bd);
+	return n;
+}
+
+int bpfsig_sign_insns(const struct bpfsig_key *key,
+		      const struct bpfsig_sign_opts *opts,
+		      __u32 prog_type, __u32 expected_attach_type,
+		      const struct bpf_insn *insns, size_t insn_cnt,
+		      void **appendix, size_t *appendix_len)
+{
+	unsigned char digest[BPFSIG_MAX_DIGEST_LEN];
+	struct bpfsig_statement stmt;
+	struct bpfsig_trailer trailer;
+	unsigned char *der = NULL;
+	int hash, dlen, sig_len;
+	unsigned char *out;
+	u32 total;
+
+	if (!OPTS_VALID(opts, bpfsig_sign_opts) || !key || !appendix ||
+	    !appendix_len || (!insns && insn_cnt))
+		return bpfsig_err(-EINVAL);
+	if (!insn_cnt || insn_cnt > UINT32_MAX) {
+		pr_warn("cannot sign a program of %zu instructions\n",
+			insn_cnt);
+		return bpfsig_err(-EINVAL);
+	}
+	if (!key->pkey) {
+		pr_warn("%s: no private key loaded, cannot sign\n",
+			key->cert_path);
+		return bpfsig_err(-ENOKEY);
+	}
+	hash = bpfsig_hash_by_name(OPTS_GET(opts, hash, NULL));
+	if (hash < 0) {
+		pr_warn("unsupported hash algorithm '%s' (sha256, sha384, sha512)\n",
+			OPTS_GET(opts, hash, NULL));
+		return bpfsig_err(-ENOPKG);
+	}
+	dlen = bpfsig_digest_insns(hash, insns, insn_cnt, digest);
+	if (dlen < 0)
+		return dlen;
+	bpfsig_statement_init(&stmt, prog_type, expected_attach_type, insn_cnt,
+			      hash, digest, key->keyid, key->keyid_len);
+
+	sig_len = cms_sign(key, bpfsig_md(hash), &stmt, sizeof(stmt), &der);
+	if (sig_len < 0)
+		return bpfsig_err(sig_len);
+	if (sig_len > BPFSIG_MAX_SIG_LEN) {
+		pr_warn("CMS signature of %d bytes exceeds the %d byte limit\n",
+			sig_len, BPFSIG_MAX_SIG_LEN);
+		OPENSSL_free(der);
+		return bpfsig_err(-E2BIG);
+	}
+	total = bpfsig_blob_total_len(sig_len);
+	out = calloc(1, total);
+	if (!out) {
+		OPENSSL_free(der);
+		return bpfsig_err(-ENOMEM);
+	}
+	bpfsig_trailer_init(&trailer, sig_len);
+	memcpy(out, &stmt, sizeof(stmt));
+	memcpy(out + sizeof(stmt), der, sig_len);
+	memcpy(out + total - sizeof(trailer), &trailer, sizeof(trailer));
+	OPENSSL_free(der);
+	*appendix = out;
+	*appendix_len = total;
+	return 0;
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpfsig: sets of signed loads, their on-disk encoding (bpfsig_sec.h)
+ * and matching a load against them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+#include "libbpfsig_internal.h"
+#include "bpfsig_sec.h"
+
+struct bpfsig_sigset {
+	struct bpfsig_record *recs;
+	size_t cnt, cap;
+};
+
+struct bpfsig_sigset *bpfsig_sigset__new(void)
+{
+	struct bpfsig_sigset *set = calloc(1, sizeof(*set));
+
+	if (!set)
+		return bpfsig_err_ptr(-ENOMEM);
+	return set;
+}
+
+void bpfsig_sigset__free(struct bpfsig_sigset *set)
+{
+	size_t i;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->cnt; i++) {
+		free((void *)set->recs[i].name);
+		free((void *)set->recs[i].appendix);
+	}
+	free(set->recs);
+	free(set);
+}
+
+size_t bpfsig_sigset__cnt(const struct bpfsig_sigset *set)
+{
+	return set ? set->cnt : 0;
+}
+
+const struct bpfsig_record *bpfsig_sigset__record(const struct bpfsig_sigset *set,
+						  size_t idx)
+{
+	if (!set || idx >= set->cnt)
+		return bpfsig_err_ptr(-ENOENT);
+	return &set->recs[idx];
+}
+
+static bool same_record(const struct bpfsig_record *a,
+			const struct bpfsig_record *b)
+{
+	return a->flags == b->flags && a->appendix_len == b->appendix_len &&
+	       !memcmp(a->target, b->target, sizeof(a->target)) &&
+	       !strcmp(a->name, b->name) &&
+	       !memcmp(a->appendix, b->appendix, a->appendix_len);
+}
+
+int bpfsig_sigset__add_record(struct bpfsig_sigset *set,
+			      const struct bpfsig_record *rec)
+{
+	struct bpfsig_sig_info info;
+	struct bpfsig_record *r, tmp;
+	size_t i, name_len;
+	int err;
+
+	if (!set || !rec || !rec->appendix)
+		return bpfsig_err(-EINVAL);
+	name_len = rec->name ? strlen(rec->name) : 0;
+	if (name_len > BPFSIG_SEC_MAX_NAME || rec->appendix_len % 8 ||
+	    rec->appendix_len < BPFSIG_MIN_TOTAL_LEN ||
+	    rec->flags & ~BPFSIG_REC_PROBE)
+		return bpfsig_err(-EINVAL);
+	/* An appendix must parse on its own, after one dummy instruction. */
+	{
+		size_t blen = 8 + rec->appendix_len;
+		char *b = calloc(1, blen);
+
+		if (!b)
+			return bpfsig_err(-ENOMEM);
+		memcpy(b + 8, rec->appendix, rec->appendix_len);
+		err = bpfsig_inspect_blob(b, blen, &info);
+		free(b);
+		if (err)
+			return bpfsig_err(err);
+		if (info.appendix_len != rec->appendix_len)
+			return bpfsig_err(-EBADMSG);
+	}
+	tmp = *rec;
+	tmp.name = rec->name ?: "";
+	for (i = 0; i < set->cnt; i++)
+		if (same_record(&set->recs[i], &tmp))
+			return 0;	/* exact duplicate */
+	if (set->cnt == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+
+		r = realloc(set->recs, cap * sizeof(*r));
+		if (!r)
+			return bpfsig_err(-ENOMEM);
+		set->recs = r;
+		set->cap = cap;
+	}
+	r = &set->recs[set->cnt];
+	memset(r, 0, sizeof(*r));
+	r->name = strdup(rec->name ?: "");
+	r->appendix = malloc(rec->appendix_len);
+	if (!r->name || !r->appendix) {
+		free((void *)r->name);
+		free((void *)r->appendix);
+		return bpfsig_err(-ENOMEM);
+	}
+	memcpy((void *)r->appendix, rec->appendix, rec->appendix_len);
+	r->appendix_len = rec->appendix_len;
+	r->flags = rec->flags;
+	memcpy(r->target, rec->target, sizeof(r->target));
+	set->cnt++;
+	return 0;
+}
+
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
+			   size_t len)
+{
+	const struct bpfsig_sec_header *hdr = buf;
+	const unsigned char *p = buf, *end = p + len;
+	u32 hdr_len, cnt, i;
+	int err;
+
+	if (!set || !buf)
+		return bpfsig_err(-EINVAL);
+	if (len < BPFSIG_SEC_HDR_SIZE ||
+	    memcmp(hdr->magic, BPFSIG_SEC_MAGIC, sizeof(hdr->magic)))
+		return bpfsig_err(-ENOEXEC);
+	hdr_len = be32_to_cpu(hdr->hdr_len);
+	if (be32_to_cpu(hdr->version) != BPFSIG_SEC_VERSION ||
+	    hdr_len < BPFSIG_SEC_HDR_SIZE || hdr_len % 8 || hdr_len > len ||
+	    be32_to_cpu(hdr->total_len) != len)
+		return bpfsig_err(-EBADMSG);
+	cnt = be32_to_cpu(hdr->rec_cnt);
+	p += hdr_len;
+	for (i = 0; i < cnt; i++) {
+		const struct bpfsig_sec_record *r = (const void *)p;
+		struct bpfsig_record rec = {};
+		u32 rec_len, nlen, alen;
+		char name[BPFSIG_SEC_MAX_NAME + 1];
+
+		if ((size_t)(end - p) < BPFSIG_SEC_REC_SIZE)
+			return bpfsig_err(-EBADMSG);
+		rec_len = be32_to_cpu(r->rec_len);
+		nlen = be16_to_cpu(r->name_len);
+		alen = be32_to_cpu(r->appendix_len);
+		if (rec_len > (size_t)(end - p) || r->reserved0 ||
+		    nlen > BPFSIG_SEC_MAX_NAME ||
+		    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
+			return bpfsig_err(-EBADMSG);
+		memcpy(name, p + BPFSIG_SEC_REC_SIZE, nlen);
+		name[nlen] = 0;
+		if (strlen(name) != nlen)
+			return bpfsig_err(-EBADMSG);
+		rec.name = name;
+		rec.flags = be32_to_cpu(r->flags);
+		memcpy(rec.target, r->target, sizeof(rec.target));
+		rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
+		rec.appendix_len = alen;
+		err = bpfsig_sigset__add_record(set, &rec);
+		if (err)
+			return bpfsig_err(err == -ENOMEM ? err : -EBADMSG);
+		p += rec_len;
+	}
+	if (p != end)
+		return bpfsig_err(-EBADMSG);
+	return 0;
+}
+
+int bpfsig_sigset__encode(const struct bpfsig_sigset *set, void **bufp,
+			  size_t *lenp)
+{
+	struct bpfsig_sec_header *hdr;
+	size_t len = BPFSIG_SEC_HDR_SIZE, i;
+	unsigned char *buf, *p;
+
+	if (!set || !bufp || !lenp)
+		return bpfsig_err(-EINVAL);
+	for (i = 0; i < set->cnt; i++)
+		len += BPFSIG_SEC_REC_SIZE + pad8(strlen(set->recs[i].name)) +
+		       set->recs[i].appendix_len;
+	if (len > UINT32_MAX)
+		return bpfsig_err(-E2BIG);
+	buf = calloc(1, len);
+	if (!buf)
+		return bpfsig_err(-ENOMEM);
+	hdr = (void *)buf;
+	memcpy(hdr->magic, BPFSIG_SEC_MAGIC, sizeof(hdr->magic));
+	hdr->version = cpu_to_be32(BPFSIG_SEC_VERSION);
+	hdr->hdr_len = cpu_to_be32(BPFSIG_SEC_HDR_SIZE);
+	hdr->rec_cnt = cpu_to_be32(set->cnt);
+	hdr->total_len = cpu_to_be32(len);
+	p = buf + BPFSIG_SEC_HDR_SIZE;
+	for (i = 0; i < set->cnt; i++) {
+		const struct bpfsig_record *rec = &set->recs[i];
+		struct bpfsig_sec_record *r = (void *)p;
+		size_t nlen = strlen(rec->name);
+
+		r->rec_len = cpu_to_be32(BPFSIG_SEC_REC_SIZE + pad8(nlen) +
+					 rec->appendix_len);
+		r->flags = cpu_to_be32(rec->flags);
+		r->name_len = cpu_to_be16(nlen);
+		r->appendix_len = cpu_to_be32(rec->appendix_len);
+		memcpy(r->target, rec->target, sizeof(r->target));
+		p += BPFSIG_SEC_REC_SIZE;
+		memcpy(p, rec->name, nlen);
+		p += pad8(nlen);
+		memcpy(p, rec->appendix, rec->appendix_len);
+		p += rec->appendix_len;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+const struct bpfsig_record *
+bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
+		    __u32 expected_attach_type, const struct bpf_insn *insns,
+		    size_t insn_cnt)
+{
+	unsigned char digests[BPFSIG_HASH_SHA512 + 1][BPFSIG_MAX_DIGEST_LEN];
+	int have[BPFSIG_HASH_SHA512 + 1] = {};
+	const struct bpfsig_statement *st;
+	size_t i;
+	int h;
+
+	if (!set || !insns || !insn_cnt)
+		return bpfsig_err_ptr(-EINVAL);
+	for (i = 0; i < set->cnt; i++) {
+		st = set->recs[i].appendix;
+		if (bpfsig_statement_check(st, insn_cnt, prog_type,
+					   expected_attach_type))
+			continue;
+		h = st->hash_algo;
+		if (h < BPFSIG_HASH_SHA256 || h > BPFSIG_HASH_SHA512)
+			continue;
+		if (!have[h]) {
+			have[h] = bpfsig_digest_insns(h, insns, insn_cnt,
+						      digests[h]);
+			if (have[h] < 0)
+				return NULL;
+		}
+		if (have[h] == st->digest_len &&
+		    !memcmp(digests[h], st->digest, st->digest_len))
+			return &set->recs[i];
+	}
+	return bpfsig_err_ptr(-ENOENT);
+}
+
+int bpfsig_file_sha256(const char *path, __u8 digest[32])
+{
+	unsigned int dlen;
+	size_t len;
+	void *buf;
+	int err;
+
+	err = bpfsig_read_file(path, &buf, &len);
+	if (err)
+		return bpfsig_err(err);
+	err = EVP_Digest(buf, len, digest, &dlen, EVP_sha256(), NULL) ? 0 : -EIO;
+	free(buf);
+	return bpfsig_err(err);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpfsig: offline verification, mirroring the module's checks and errnos.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+
+#include "libbpfsig_internal.h"
+
+static void fill_info(struct bpfsig_sig_info *info,
+		      const struct bpfsig_blob *blob)
+{
+	const struct bpfsig_statement *st = blob->stmt;
+
+	memset(info, 0, sizeof(*info));
+	info->insn_cnt = be32_to_cpu(st->insn_cnt);
+	info->appendix_len = blob->total_len;
+	info->prog_type = be32_to_cpu(st->prog_type);
+	info->expected_attach_type = be32_to_cpu(st->expected_attach_type);
+	info->hash_algo = st->hash_algo;
+	info->digest_len = st->digest_len;
+	memcpy(info->digest, st->digest, sizeof(info->digest));
+	info->keyid_len = st->keyid_len;
+	memcpy(info->keyid, st->keyid, sizeof(info->keyid));
+	info->sig_len = blob->sig_len;
+}
+
+int bpfsig_inspect_blob(const void *buf, size_t buf_len,
+			struct bpfsig_sig_info *info)
+{
+	struct bpfsig_blob blob;
+	int err;
+
+	if (!buf || !info)
+		return bpfsig_err(-EINVAL);
+	err = bpfsig_blob_parse(buf, buf_len, &blob);
+	if (err)
+		return bpfsig_err(err);
+	fill_info(info, &blob);
+	return 0;
+}
+
+/*
+ * Verify the detached CMS @sig over @data with @cert as the only acceptable
+ * signer: -EBADMSG unparsable, -ENOKEY signer is not @cert, -ENOPKG
+ * non-RSA, -EKEYREJECTED signature does not verify.
+ */
+static int cms_verify(X509 *cert, const void *data, size_t len,
+		      const unsigned char *sig, size_t sig_len)
+{
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *certs = NULL;
+	const unsigned char *p = sig;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
+	BIO *bd = NULL;
+	int err, i, found = 0;
+
+	ERR_clear_error();
+	cms = d2i_CMS_ContentInfo(NULL, &p, sig_len);
+	if (!cms || p != sig + sig_len) {
+		ERR_clear_error();
+		CMS_ContentInfo_free(cms);
+		return -EBADMSG;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	if (!sis || sk_CMS_SignerInfo_num(sis) < 1) {
+		err = -EBADMSG;
+		goto out;
+	}
+	for (i = 0; i < sk_CMS_SignerInfo_num(sis); i++) {
+		si = sk_CMS_SignerInfo_value(sis, i);
+		if (CMS_SignerInfo_cert_cmp(si, cert) == 0)
+			found = 1;
+	}
+	if (!found) {
+		err = -ENOKEY;
+		goto out;
+	}
+	if (EVP_PKEY_base_id(X509_get0_pubkey(cert)) != EVP_PKEY_RSA) {
+		err = -ENOPKG;
+		goto out;
+	}
+	certs = sk_X509_new_null();
+	bd = BIO_new_mem_buf(data, len);
+	if (!certs || !bd || !sk_X509_push(certs, cert)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (CMS_verify(cms, certs, NULL, bd, NULL,
+		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY |
+		       CMS_NOCRL | CMS_NO_ATTR_VERIFY) != 1) {
+		unsigned long e = ERR_peek_last_error();
+
+		ERR_clear_error();
+		err = -EKEYREJECTED;
+		if (ERR_GET_REASON(e) == CMS_R_UNKNOWN_DIGEST_ALGORITHM)
+			err = -ENOPKG;
+		goto out;
+	}
+	err = 0;
+out:
+	ERR_clear_error();
+	BIO_free(bd);
+	sk_X509_free(certs);
+	CMS_ContentInfo_free(cms);
+	return err;
+}
+
+int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
+		       size_t buf_len, const struct bpfsig_verify_opts *opts,
+		       struct bpfsig_sig_info *info)
+{
+	unsigned char digest[BPFSIG_MAX_DIGEST_LEN];
+	const struct bpfsig_statement *st;
+	struct bpfsig_blob blob;
+	u32 type, attach;
+	int err, dlen;
+
+	if (!OPTS_VALID(opts, bpfsig_verify_opts) || !cert || !buf)
+		return bpfsig_err(-EINVAL);
+	if (info)
+		memset(info, 0, sizeof(*info));
+	err = bpfsig_blob_parse(buf, buf_len, &blob);
+	if (err)
+		return bpfsig_err(err);
+	st = blob.stmt;
+	if (info)
+		fill_info(info, &blob);
+
+	if (OPTS_GET(opts, check_type, false)) {
+		type = OPTS_GET(opts, prog_type, 0);
+		attach = OPTS_GET(opts, expected_attach_type, 0);
+	} else {
+		type = be32_to_cpu(st->prog_type);
+		attach = be32_to_cpu(st->expected_attach_type);
+	}
+	err = bpfsig_statement_check(st, blob.insn_cnt, type, attach);
+	if (err)
+		return bpfsig_err(err);
+
+	err = cms_verify(cert->cert, st, BPFSIG_STATEMENT_SIZE, blob.sig,
+			 blob.sig_len);
+	if (err)
+		return bpfsig_err(err);
+
+	dlen = bpfsig_digest_insns(st->hash_algo, buf, blob.insn_cnt, digest);
+	if (dlen < 0)
+		return dlen;
+	if (dlen != st->digest_len || memcmp(digest, st->digest, dlen))
+		return bpfsig_err(-EKEYREJECTED);
+	return 0;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libbpfsig-preload.so: LD_PRELOAD library for 'bpfsig exec'.
+ *
+ * libbpfsig's syscall() (lib/syscall.c) is linked in and, being first in
+ * the lookup scope, receives libbpf's bpf(2) calls -- from libbpf.so.1 and
+ * from programs that carry a static libbpf (bpftool) alike, as both call
+ * libc's syscall() through the PLT. This constructor installs a process-wide
+ * hook: every BPF_PROG_LOAD whose statement matches a signature from the
+ * files in $BPFSIG_SIGS (colon-separated: signed objects or bundles) gets it
+ * appended; other loads pass unsigned and are reported on stderr, or are
+ * refused with ENOKEY when $BPFSIG_STRICT=1. Other calls pass through.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "libbpfsig_internal.h"
+#include "hook.h"
+
+static struct bpfsig_sigset *sigs;
+static bool strict;
+
+static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
+			unsigned int size)
+{
+	const struct bpfsig_record *rec;
+	const struct bpf_insn *insns;
+	struct bpfsig_blob blob;
+	union bpf_attr *attr;
+	size_t alloc, len;
+	void *buf = NULL;
+	long ret;
+
+	(void)hook;
+	if (cmd != BPF_PROG_LOAD || !uattr ||
+	    size < offsetofend(union bpf_attr, insns))
+		goto pass;
+	alloc = size > sizeof(*attr) ? size : sizeof(*attr);
+	attr = calloc(1, alloc);
+	if (!attr)
+		return -ENOMEM;
+	memcpy(attr, uattr, size);
+	insns = (const void *)(unsigned long)attr->insns;
+	if (!insns || !attr->insn_cnt ||
+	    !bpfsig_blob_parse(insns, (u64)attr->insn_cnt * 8, &blob)) {
+		free(attr);
+		goto pass;
+	}
+	rec = bpfsig_sigset__find(sigs, attr->prog_type,
+				  attr->expected_attach_type, insns,
+				  attr->insn_cnt);
+	if (!rec) {
+		fprintf(stderr,
+			"bpfsig-preload: %s BPF_PROG_LOAD '%.16s' (type %s, %u insns): no matching signature\n",
+			strict ? "refusing" : "unsigned", attr->prog_name,
+			libbpf_bpf_prog_type_str(attr->prog_type) ?: "?",
+			attr->insn_cnt);
+		free(attr);
+		if (strict)
+			return -ENOKEY;
+		goto pass;
+	}
+	len = (size_t)attr->insn_cnt * 8;
+	buf = malloc(len + rec->appendix_len);
+	if (!buf) {
+		free(attr);
+		return -ENOMEM;
+	}
+	memcpy(buf, insns, len);
+	memcpy((char *)buf + len, rec->appendix, rec->appendix_len);
+	attr->insns = (unsigned long)buf;
+	attr->insn_cnt += rec->appendix_len / 8;
+	ret = bpfsig_real_bpf(cmd, attr, size);
+	if (ret < 0)
+		ret = -errno;
+	free(buf);
+	free(attr);
+	return ret;
+pass:
+	ret = bpfsig_real_bpf(cmd, uattr, size);
+	return ret < 0 ? -errno : ret;
+}
+
+static struct bpfsig_hook hook = { .bpf = preload_bpf };
+
+static int quiet_print(enum bpfsig_print_level level, const char *fmt,
+		       va_list args)
+{
+	if (level != BPFSIG_WARN)
+		return 0;
+	fputs("bpfsig-preload: ", stderr);
+	return vfprintf(stderr, fmt, args);
+}
+
+__attribute__((constructor))
+static void preload_init(void)
+{
+	const char *env = getenv("BPFSIG_SIGS"), *s;
+	char *list, *tok, *save = NULL;
+	int n = 0;
+
+	bpfsig_set_print(quiet_print);
+	s = getenv("BPFSIG_STRICT");
+	strict = s && *s && strcmp(s, "0");
+	if (!env || !*env) {
+		fprintf(stderr, "bpfsig-preload: BPFSIG_SIGS not set: BPF programs load unsigned\n");
+		return;
+	}
+	sigs = bpfsig_sigset__new();
+	list = strdup(env);
+	if (!sigs || !list) {
+		free(list);
+		return;
+	}
+	for (tok = strtok_r(list, ":", &save); tok;
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (bpfsig_sigset__add_file(sigs, tok))
+			fprintf(stderr, "bpfsig-preload: %s: ignored\n", tok);
+		else
+			n++;
+	}
+	free(list);
+	if (n)
+		bpfsig_hook_set_global(&hook);
+}
