@@ -7,7 +7,7 @@ include scripts/kernel-abi.mk
 KDIR ?= /usr/src/linux-headers-$(KRELEASE)
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
-.PHONY: all module tools keys test test-host test-vm demo bench checkpatch clean
+.PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean
 
 all: module tools
 
@@ -17,6 +17,9 @@ module:
 
 tools:
 	$(MAKE) -C tools
+
+test-modules: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
 
 keys:
 	$(MAKE) -C keys
@@ -35,5 +38,6 @@ checkpatch:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean || true
 	$(MAKE) -C tools clean || true
 	$(MAKE) -C selftests clean || true

@@ -142,7 +142,7 @@ done
 # host (~0.3 ms): see Documentation/vm-testing.md.
 m9p vmout /out "" || fail "cannot mount the out share (tag vmout)"
 [ -f /out/.vm-run/env ] || fail "/out/.vm-run/env missing"
-. /out/.vm-run/env		# VM_TOP VM_OUT VM_MODE VM_HOSTNAME
+. /out/.vm-run/env		# VM_TOP VM_OUT VM_MODE VM_TERM
 
 # Host root, read-only. cache=loose: the host tree does not change under a test run
 # and this keeps binaries/libraries in the guest page cache.
@@ -182,14 +182,14 @@ mount --bind /out "/host$VM_OUT" || fail "bind the out share on $VM_OUT"
 # build/kernel/boot (bpftool and libbpf read /boot/config-$(uname -r)).
 kmods=$VM_TOP/build/kernel/lib/modules/$krel
 if [ -d "/host$kmods" ] && [ -d /host/lib/modules ]; then
+	set --		# few forks: each one costs ~20-30 ms under TCG
+	for f in "/host$kmods"/*; do set -- "$@" "$kmods/${f##*/}"; done
 	mkdir -p /tmp/hostmods
 	cp -a "/host/lib/modules/$krel/." /tmp/hostmods/ 2>/dev/null
 	mount -t tmpfs -o mode=755 tmpfs /host/lib/modules &&
-	mkdir "/host/lib/modules/$krel" &&
-	cp -a /tmp/hostmods/. "/host/lib/modules/$krel/" &&
-	for f in "/host$kmods"/*; do
-		ln -sfn "$kmods/${f##*/}" "/host/lib/modules/$krel/${f##*/}"
-	done || echo "vm-init: could not set up /lib/modules/$krel" >&2
+	cp -a /tmp/hostmods "/host/lib/modules/$krel" &&
+	ln -sf "$@" "/host/lib/modules/$krel/" ||
+		echo "vm-init: could not set up /lib/modules/$krel" >&2
 fi
 if [ -d "/host$VM_TOP/build/kernel/boot" ] && [ -d /host/boot ]; then
 	mount --bind "/host$VM_TOP/build/kernel/boot" /host/boot ||

@@ -38,7 +38,7 @@ In the guest: BPFSIG_IN_VM=1, BPFSIG_VM_OUT=<abs path of the out dir> (the only
 writable place besides /tmp, /run, /dev/shm), /lib/modules/$(uname -r) and /boot
 come from build/kernel: `modprobe MODULE` (or `modprobe -d <repo>/build/kernel
 MODULE`) and module autoloading work. Env: VM_BZIMAGE=1 boots the compressed
-bzImage instead of the extracted vmlinux (slower).
+bzImage (with KASLR, ~3 s slower) instead of the extracted vmlinux.
 EOF
 }
 die() { echo "$me: $*" >&2; exit 125; }
@@ -113,7 +113,7 @@ vmlinuz=$kdir/boot/vmlinuz-$krel
 [ -f "$vmlinuz" ] || die "build/kernel/boot/vmlinuz-$krel missing: run scripts/install-deps.sh"
 [ -d "$kdir/lib/modules/$krel/kernel" ] ||
 	die "build/kernel/lib/modules/$krel missing: run scripts/install-deps.sh"
-qemu=qemu-system-x86_64
+qemu="qemu-system-x86_64"
 command -v $qemu >/dev/null 2>&1 || die "$qemu not found: apt-get install qemu-system-x86 (or run scripts/install-deps.sh)"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) not found"
 command -v flock >/dev/null 2>&1 || die "flock (util-linux) not found"
@@ -133,8 +133,8 @@ fi
 # Boot speed: under TCG the bzImage's own XZ decompression takes ~3 s. The kernel
 # has CONFIG_PVH, so QEMU can boot the uncompressed ELF vmlinux directly (extracted
 # once into build/vm/, ~65 MB). VM_BZIMAGE=1 boots the bzImage as shipped instead.
-# (Either way the decompressor's KASLR does not run: PVH enters the kernel at its
-# link address.)
+# (PVH enters the kernel at its link address: the decompressor's KASLR does not
+# run. VM_BZIMAGE=1 gives a randomized layout.)
 kernel=$vmlinuz
 if [ "${VM_BZIMAGE:-0}" = 0 ] && grep -q '^CONFIG_PVH=y' "$kdir/boot/config-$krel" 2>/dev/null &&
    command -v xz >/dev/null 2>&1; then

@@ -16,7 +16,7 @@ tap() { tee -a "$log/all.tap"; }
 fail_setup() { echo "not ok 1 setup.$1 # $2" | tap; }
 
 # Build; a build failure is a failed test, not a silent skip.
-if ! make -s module tools >"$log/build.txt" 2>&1 ||
+if ! make -s module test-modules tools >"$log/build.txt" 2>&1 ||
    ! make -s -C selftests >>"$log/build.txt" 2>&1; then
 	tail -30 "$log/build.txt"
 	fail_setup build "see build/selftests/log/build.txt"
@@ -35,7 +35,9 @@ else
 fi
 build/selftests/format_test 2>&1 | tap
 if [ -x tools/tests/run.sh ]; then
-	tools/tests/run.sh 2>&1 | tap
+	# its own summary line becomes a comment: only ours closes the run
+	tools/tests/run.sh 2>&1 |
+		sed 's/^\([0-9]* passed, [0-9]* failed\)/# tools: \1/' | tap
 fi
 
 # --- keys for the VM tests -------------------------------------------------
@@ -52,6 +54,7 @@ done
 if [ $host_only = 0 ]; then
 	for phase in main lock-param; do
 		scripts/vm-run.sh --timeout 2400 --out "$top/build/selftests/vm-$phase" \
+			--append audit=1 \
 			-- selftests/vm-tests.sh $phase 2>&1 | tee "$log/vm-$phase.txt" | tap
 		grep -q '^# vm-tests done' "$log/vm-$phase.txt" ||
 			fail_setup "vm_$phase" "the VM tests did not run to the end"

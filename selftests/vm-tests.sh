@@ -83,11 +83,38 @@ esac
 check keyctl_lists_key sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;'"
 check keyctl_unlink_removes keyctl unlink "$id" %:.bpfsig
 
-# the log line format (after the rate limit's window has passed)
-check log_line_format sh -c "dmesg | grep -Eq 'bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=[0-9]+ comm=gate_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test signer=\$'"
-check log_line_signer sh -c "dmesg | grep -Eq 'bpfsig: action=allow verdict=accepted errno=0 stage=verifier .* signer=[0-9a-f]{40}\$'"
+# the log line and audit record formats
+run_suite log_test
 
-check module_unloads_after_suites rmmod bpfsig
+run_suite unload_test
+check unloaded_after_unload_test sh -c "! grep -q '^bpfsig ' /proc/modules"
+
+# --- another IPMODIFY user of bpf_check() ------------------------------------
+holder=$top/selftests/modules/ipmodify_holder.ko
+check holder_loads insmod "$holder"
+if insmod "$ko" 2>/tmp/err; then
+	not_ok refused_next_to_ipmodify_user; rmmod bpfsig
+else
+	check refused_next_to_ipmodify_user_ebusy grep -q 'Device or resource busy' /tmp/err
+fi
+check ebusy_explained sh -c "dmesg | grep -q 'bpfsig: bpf_check() is already redirected by another ftrace user'"
+check holder_unloads rmmod ipmodify_holder
+check module_loads_after_holder insmod "$ko"
+if insmod "$holder" 2>/tmp/err; then
+	not_ok holder_refused_next_to_bpfsig; rmmod ipmodify_holder
+else
+	check holder_refused_next_to_bpfsig_ebusy grep -q 'Device or resource busy' /tmp/err
+fi
+check module_unloads_after_holder rmmod bpfsig
+
+# --- require_chain: only keys vouched for by the builtin/secondary keys ------
+check module_loads_require_chain insmod "$ko" require_chain=1
+if keyctl padd asymmetric '' %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>/tmp/err; then
+	not_ok require_chain_refuses_self_signed
+else
+	check require_chain_refuses_self_signed_enokey grep -q 'Required key not available' /tmp/err
+fi
+check module_unloads_require_chain rmmod bpfsig
 
 # --- kernel-originated loads exempt ------------------------------------------
 check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0

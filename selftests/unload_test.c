@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfsig selftests: the module cannot go away while a load is inside the
+ * redirected bpf_check() (or the verifier below it). Unloads the module at
+ * the end: the VM runs it after the suites that need it loaded.
+ */
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "kselftest_harness.h"
+#include "common.h"
+
+/*
+ * A program the verifier needs a long time for: @n JSET diamonds on an
+ * unknown value; on one side of each a stack slot holds a pointer, on the
+ * other zero, and every slot is read at the end, so that no two paths
+ * share a state and nothing is pruned (2^@n paths).
+ */
+static void make_slow_prog(struct blob *b, int n)
+{
+	int i, k = 0;
+
+	b->insns = calloc(1 + 4 * n + 2, sizeof(*b->insns));
+	/* r1 = skb->len: unknown */
+	b->insns[k++] = INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_1, BPF_REG_1,
+			     0, 0);
+	for (i = 0; i < n; i++) {
+		b->insns[k++] = INSN(BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0,
+				     -8 * (i + 1), 0);
+		b->insns[k++] = INSN(BPF_JMP | BPF_JSET | BPF_K, BPF_REG_1, 0,
+				     1, 1 << i);
+		b->insns[k++] = INSN(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10,
+				     BPF_REG_10, -8 * (i + 1), 0);
+	}
+	for (i = 0; i < n; i++)
+		b->insns[k++] = INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0,
+				     BPF_REG_10, -8 * (i + 1), 0);
+	b->insns[k++] = MOV64_IMM(BPF_REG_0, 0);
+	b->insns[k++] = EXIT_INSN();
+	b->cnt = b->prog_cnt = k;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TEST(no_unload_while_verifying)
+{
+	struct bpfsig_key *key = test_key("rsa2048");
+	int status, fd, in_flight_errno = 0;
+	double t0, load_s;
+	struct blob b;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_mode("enforce"));
+	ASSERT_LT(0, enroll("rsa2048"));
+	ASSERT_NE(NULL, key);
+	make_slow_prog(&b, 11);
+	ASSERT_EQ(0, sign_blob(&b, key, "sha256", BPF_PROG_TYPE_SOCKET_FILTER,
+			       0));
+	/* How long does one verification take here? */
+	t0 = now();
+	fd = prog_load(BPF_PROG_TYPE_SOCKET_FILTER, &b);
+	load_s = now() - t0;
+	ASSERT_LE(0, fd) TH_LOG("slow program: %s", strerror(-fd));
+	close(fd);
+	TH_LOG("verifying the slow program takes %.3f s", load_s);
+	ASSERT_LT(0.2, load_s);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(prog_load(BPF_PROG_TYPE_SOCKET_FILTER, &b) >= 0 ? 0 : 1);
+	usleep(load_s * 1e6 / 4);
+	if (syscall(SYS_delete_module, "bpfsig", O_NONBLOCK))
+		in_flight_errno = errno;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(EWOULDBLOCK, in_flight_errno);
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, access(SFS "mode", F_OK));
+	/* Nothing in flight any more: now it goes. */
+	EXPECT_EQ(0, syscall(SYS_delete_module, "bpfsig", O_NONBLOCK));
+	EXPECT_EQ(-1, access(SFS "mode", F_OK));
+	free_blob(&b);
+	bpfsig_key__free(key);
+}
+
+TEST_HARNESS_MAIN

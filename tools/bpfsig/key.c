@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bpfsig key add | list | remove: the module's ".bpfsig" keyring of
+ * trusted signing certificates.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <keyutils.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "main.h"
+
+#define KEYRING_DESC ".bpfsig"
+
+/* The module's keyring: keyctl_search() from the usual keyrings, then
+ * /proc/keys (lists every key the caller may view). */
+static key_serial_t find_keyring(void)
+{
+	static const key_serial_t from[] = {
+		KEY_SPEC_SESSION_KEYRING, KEY_SPEC_USER_KEYRING,
+		KEY_SPEC_USER_SESSION_KEYRING,
+	};
+	char line[512], type[64], desc[256];
+	unsigned int id;
+	key_serial_t k;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		k = keyctl_search(from[i], "keyring", KEYRING_DESC, 0);
+		if (k > 0)
+			return k;
+	}
+	f = fopen("/proc/keys", "re");
+	if (!f) {
+		p_err("/proc/keys: %s (and keyring %s not found by search)",
+		      strerror(errno), KEYRING_DESC);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		/* ID FLAGS USAGE TIMEOUT PERM UID GID TYPE DESC: SUMMARY */
+		if (sscanf(line, "%x %*s %*s %*s %*s %*s %*s %63s %255[^:]",
+			   &id, type, desc) == 3 &&
+		    !strcmp(type, "keyring") && !strcmp(desc, KEYRING_DESC)) {
+			fclose(f);
+			return id;
+		}
+	}
+	fclose(f);
+	p_err("keyring %s not found: bpfsig module not loaded (or no permission to view its keyring)",
+	      KEYRING_DESC);
+	return -1;
+}
+
+static const char *key_why(int err)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+		return "permission denied (root needed, or the keyring is locked)";
+	case EKEYREJECTED:
+		return "rejected by the keyring's restriction (certificate not signed by a trusted key?)";
+	case EBADMSG:
+		return "the kernel could not parse the certificate";
+	case ENOPKG:
+		return "unsupported key algorithm (this kernel accepts RSA only)";
+	default:
+		return strerror(err);
+	}
+}
+
+static int key_add(const char *path)
+{
+	unsigned char *der = NULL;
+	key_serial_t ring, k;
+	X509 *cert = NULL;
+	size_t len;
+	void *buf;
+	BIO *b;
+	int n, ret = 1;
+	const unsigned char *p;
+
+	if (read_file(path, &buf, &len))
+		return 1;
+	p = buf;
+	cert = d2i_X509(NULL, &p, len);
+	if (!cert) {
+		b = BIO_new_mem_buf(buf, len);
+		cert = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+		BIO_free(b);
+	}
+	free(buf);
+	ERR_clear_error();
+	if (!cert) {
+		p_err("%s: not an X.509 certificate (PEM or DER)", path);
+		return 1;
+	}
+	n = i2d_X509(cert, &der);
+	X509_free(cert);
+	if (n <= 0) {
+		p_err("%s: cannot encode certificate", path);
+		return 1;
+	}
+	ring = find_keyring();
+	if (ring < 0)
+		goto out;
+	k = add_key("asymmetric", NULL, der, n, ring);
+	if (k < 0) {
+		p_err("%s: adding to keyring %s: %s", path, KEYRING_DESC,
+		      key_why(errno));
+		goto out;
+	}
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_uint_field(json_wtr, "id", (unsigned int)k);
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("%d\n", k);
+	}
+	ret = 0;
+out:
+	OPENSSL_free(der);
+	return ret;
+}
+
+/* keys in the keyring: malloc'd array, count in *n */
+static key_serial_t *ring_keys(key_serial_t ring, int *n)
+{
+	void *buf = NULL;
+	long len;
+
+	len = keyctl_read_alloc(ring, &buf);
+	if (len < 0) {
+		p_err("keyring %s: %s", KEYRING_DESC, key_why(errno));
+		return NULL;
+	}
+	*n = len / sizeof(key_serial_t);
+	return buf;
+}
+
+static int key_list(void)
+{
+	key_serial_t ring, *keys;
+	char *desc;
+	int n, i;
+
+	ring = find_keyring();
+	if (ring < 0)
+		return 1;
+	keys = ring_keys(ring, &n);
+	if (!keys)
+		return 1;
+	if (json_output)
+		jsonw_start_array(json_wtr);
+	for (i = 0; i < n; i++) {
+		const char *d = "?";
+
+		if (keyctl_describe_alloc(keys[i], &desc) >= 0) {
+			/* type;uid;gid;perm;description */
+			d = desc;
+			for (int f = 0; f < 4 && d; f++) {
+				d = strchr(d, ';');
+				if (d)
+					d++;
+			}
+			if (!d)
+				d = desc;
+		} else {
+			desc = NULL;
+		}
+		if (json_output) {
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "id", (unsigned int)keys[i]);
+			jsonw_string_field(json_wtr, "description", d);
+			jsonw_end_object(json_wtr);
+		} else {
+			printf("%d\t%s\n", keys[i], d);
+		}
+		free(desc);
+	}
+	if (json_output)
+		jsonw_end_array(json_wtr);
+	free(keys);
+	return 0;
+}
+
+static int key_remove(const char *id)
+{
+	key_serial_t ring, *keys, k = 0;
+	char *end, *desc;
+	int n, i, matches = 0;
+	long v;
+
+	ring = find_keyring();
+	if (ring < 0)
+		return 1;
+	keys = ring_keys(ring, &n);
+	if (!keys)
+		return 1;
+	errno = 0;
+	v = strtol(id, &end, 0);
+	for (i = 0; i < n; i++) {
+		if (!errno && !*end && keys[i] == v) {
+			k = keys[i];
+			matches = 1;
+			break;
+		}
+		/* or a substring of the description (e.g. the key id) */
+		if (keyctl_describe_alloc(keys[i], &desc) >= 0) {
+			if (strcasestr(desc, id)) {
+				k = keys[i];
+				matches++;
+			}
+			free(desc);
+		}
+	}
+	free(keys);
+	if (!matches) {
+		p_err("no key '%s' in keyring %s (see 'bpfsig key list')", id,
+		      KEYRING_DESC);
+		return 1;
+	}
+	if (matches > 1) {
+		p_err("'%s' matches %d keys: give the numeric id", id, matches);
+		return 1;
+	}
+	if (keyctl_unlink(k, ring) < 0) {
+		p_err("removing key %d from %s: %s", k, KEYRING_DESC,
+		      key_why(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int key_help(void)
+{
+	fprintf(stderr,
+		"Usage: %s key { add CERT | list | remove ID }\n"
+		"\n"
+		"Manage the certificates trusted by the bpfsig module (keyring \"%s\").\n"
+		"  add CERT   add an X.509 certificate (PEM or DER); prints the key id\n"
+		"  list       list the keys: id and description (\"CN: keyid\")\n"
+		"  remove ID  unlink the key with that id (or unique description match)\n",
+		bin_name, KEYRING_DESC);
+	return 0;
+}
+
+int do_key(int argc, char **argv)
+{
+	if (argc < 1 || !strcmp(argv[0], "help"))
+		return argc < 1 ? (key_help(), EXIT_USAGE) : key_help();
+	if (!strcmp(argv[0], "add") && argc == 2)
+		return key_add(argv[1]);
+	if (!strcmp(argv[0], "list") && argc == 1)
+		return key_list();
+	if (!strcmp(argv[0], "remove") && argc == 2)
+		return key_remove(argv[1]);
+	p_usage("key: expected 'add CERT', 'list' or 'remove ID'");
+	return EXIT_USAGE;
+}

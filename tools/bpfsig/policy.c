@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * bpfsig status | mode | lock | revoke: the module's securityfs interface,
+ * /sys/kernel/security/bpfsig/{mode,lock,stats,revoke}.
+ * $BPFSIG_SECURITYFS overrides the directory (tests).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "main.h"
+
+#define SECFS_DIR "/sys/kernel/security/bpfsig"
+
+static const char *secfs_dir(void)
+{
+	const char *d = getenv("BPFSIG_SECURITYFS");
+
+	return d && *d ? d : SECFS_DIR;
+}
+
+/* 0 if the module's directory is there, else prints why and returns 1 */
+static int check_module(void)
+{
+	const char *dir = secfs_dir();
+	struct stat st;
+
+	if (!stat(dir, &st) && S_ISDIR(st.st_mode))
+		return 0;
+	p_err("bpfsig module not loaded (%s missing)%s", dir,
+	      !strcmp(dir, SECFS_DIR) &&
+	      access("/sys/kernel/security/lsm", F_OK) ?
+	      "; is securityfs mounted? (mount -t securityfs securityfs /sys/kernel/security)" :
+	      "");
+	return 1;
+}
+
+static const char *why(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return "permission denied (needs root / CAP_SYS_ADMIN; or the policy is locked)";
+	case EINVAL:
+		return "refused by the module (invalid value, or not allowed in the current state)";
+	case EBUSY:
+		return "busy: the policy is locked";
+	default:
+		return strerror(err);
+	}
+}
+
+static int read_attr(const char *name, char *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", secfs_dir(), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = 0;
+	return 0;
+}
+
+static int write_attr(const char *name, const char *val)
+{
+	char path[512], line[256];
+	ssize_t n;
+	int fd, err;
+
+	if (check_module())
+		return 1;
+	snprintf(path, sizeof(path), "%s/%s", secfs_dir(), name);
+	snprintf(line, sizeof(line), "%s\n", val);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		p_err("%s: %s", path, err == ENOENT ?
+		      "not provided by this bpfsig module" : why(err));
+		return 1;
+	}
+	n = write(fd, line, strlen(line));
+	err = n < 0 ? errno : 0;
+	if (close(fd) && !err)
+		err = errno;
+	if (err) {
+		p_err("%s: writing '%s': %s", path, val, why(err));
+		return 1;
+	}
+	return 0;
+}
+
+static void print_indented(const char *name, const char *text)
+{
+	const char *p = text, *nl;
+
+	printf("%s:\n", name);
+	while (*p) {
+		nl = strchrnul(p, '\n');
+		printf("\t%.*s\n", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+int do_status(int argc, char **argv)
+{
+	static const char *const attrs[] = { "mode", "lock", "stats" };
+	char buf[4096];
+	size_t i;
+	int err;
+
+	if (argc >= 1) {
+		if (!strcmp(argv[0], "help")) {
+			fprintf(stderr, "Usage: %s status\n\nShow the module's mode, lock state and statistics (%s).\n",
+				bin_name, SECFS_DIR);
+			return 0;
+		}
+		p_usage("status: unexpected argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (check_module())
+		return 1;
+	if (json_output)
+		jsonw_start_object(json_wtr);
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		err = read_attr(attrs[i], buf, sizeof(buf));
+		if (err) {
+			if (json_output)
+				jsonw_null(json_wtr);
+			p_err("%s/%s: %s", secfs_dir(), attrs[i],
+			      why(-err));
+			if (json_output)
+				jsonw_end_object(json_wtr);
+			return 1;
+		}
+		if (json_output)
+			jsonw_string_field(json_wtr, attrs[i], buf);
+		else if (strchr(buf, '\n'))
+			print_indented(attrs[i], buf);
+		else
+			printf("%s: %s\n", attrs[i], buf);
+	}
+	if (json_output)
+		jsonw_end_object(json_wtr);
+	return 0;
+}
+
+int do_mode(int argc, char **argv)
+{
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		fprintf(stderr,
+			"Usage: %s mode { off | permissive | enforce }\n\n"
+			"off: no checks; permissive: check and audit, never refuse;\n"
+			"enforce: refuse programs without a valid signature.\n",
+			bin_name);
+		return 0;
+	}
+	if (argc != 1 || (strcmp(argv[0], "off") &&
+			  strcmp(argv[0], "permissive") &&
+			  strcmp(argv[0], "enforce"))) {
+		p_usage("mode: expected one of off, permissive, enforce");
+		return EXIT_USAGE;
+	}
+	return write_attr("mode", argv[0]);
+}
+
+int do_lock(int argc, char **argv)
+{
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		fprintf(stderr,
+			"Usage: %s lock\n\nLock the policy until reboot: mode and keyring can no longer be relaxed.\n",
+			bin_name);
+		return 0;
+	}
+	if (argc) {
+		p_usage("lock: unexpected argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	return write_attr("lock", "1");
+}
+
+int do_revoke(int argc, char **argv)
+{
+	size_t len, i;
+
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		fprintf(stderr,
+			"Usage: %s revoke DIGEST_HEX\n\nRefuse, until reboot, any program whose canonical digest is DIGEST_HEX\n"
+			"(sha256/384/512: 64, 96 or 128 hex digits, as 'bpfsig show' prints).\n",
+			bin_name);
+		return 0;
+	}
+	if (argc != 1) {
+		p_usage("revoke: expected DIGEST_HEX");
+		return EXIT_USAGE;
+	}
+	len = strlen(argv[0]);
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)argv[0][i]))
+			break;
+	if (i != len || (len != 64 && len != 96 && len != 128)) {
+		p_usage("revoke: '%s' is not a sha256/384/512 digest in hex", argv[0]);
+		return EXIT_USAGE;
+	}
+	return write_attr("revoke", argv[0]);
+}

@@ -1,0 +1,354 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Host tests for the bpfsig userspace: keygen, sign, verify, show, load/exec
+# argument handling, securityfs commands (against a fake directory), keys/,
+# the libbpfsig API, and every bad input with its exact exit code and
+# message. Needs no BPF privileges and no bpfsig kernel module.
+#
+#   tools/tests/run.sh [-v]      (make -C tools first, or: make -C tools check)
+#
+# Output: one "ok N - ..." / "not ok N - ..." line per test, then
+# "N passed, N failed". Exit status 0 only if nothing failed.
+# Optional: BPFSIG_TEST_BTF=FILE adds a second target kernel BTF.
+
+set -u
+T=$(cd "$(dirname "$0")" && pwd)
+TOOLS=$(cd "$T/.." && pwd)
+TOP=$(cd "$TOOLS/.." && pwd)
+B="$TOOLS/bpfsig/bpfsig"
+API="$TOOLS/build/tests/api_test"
+VERBOSE=0
+[ "${1:-}" = -v ] && VERBOSE=1
+
+W=$(mktemp -d /tmp/bpfsig-tests.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+
+pass=0
+fail=0
+n=0
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+notok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
+	[ -n "${2:-}" ] && sed 's/^/#   /' <<<"$2"
+	return 0
+}
+
+# t DESC EXPECTED_RC "SUBSTRING|-" CMD...: run CMD, check rc and that the
+# combined stdout+stderr contains SUBSTRING ("-": no check).
+t() {
+	local desc=$1 want=$2 sub=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $VERBOSE = 1 ] && sed 's/^/#   | /' <<<"$out"
+	if [ "$rc" != "$want" ]; then
+		notok "$desc" "exit $rc, expected $want: $*"$'\n'"$out"
+	elif [ "$sub" != - ] && ! grep -qF -- "$sub" <<<"$out"; then
+		notok "$desc" "output lacks '$sub': $*"$'\n'"$out"
+	else
+		ok "$desc"
+	fi
+}
+
+# c DESC CONDITION...: a shell test
+c() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else notok "$desc" "failed: $*"; fi
+}
+
+if [ ! -x "$B" ]; then
+	echo "Bail out! $B not built (make -C tools)"
+	exit 1
+fi
+
+# ---- fixtures ----------------------------------------------------------
+printf '\xb7\x00\x00\x00\x00\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' > prog.bin
+CLANG_FLAGS="-O2 -g -target bpf -I/usr/include/$(gcc -print-multiarch 2>/dev/null)"
+for o in simple core noprog; do
+	clang $CLANG_FLAGS -c "$T/bpf/$o.bpf.c" -o $o.o 2>clang.err ||
+		{ echo "Bail out! clang failed on $o.bpf.c"; cat clang.err; exit 1; }
+done
+openssl ecparam -genkey -name prime256v1 -out ec.key 2>/dev/null
+openssl req -new -x509 -key ec.key -subj /CN=ec -days 30 \
+	-addext keyUsage=critical,digitalSignature -out ec.crt 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout nosig.key -out nosig.crt \
+	-subj /CN=nosig -days 30 -addext keyUsage=critical,keyEncipherment \
+	2>/dev/null
+# an expired certificate: 'openssl ca' is the only 3.0 tool taking dates
+mkdir ca && : > ca/index.txt && echo 01 > ca/serial
+cat > ca/ca.cnf <<CNF
+[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = $W/ca
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+default_md = sha256
+policy = pol
+x509_extensions = ext
+[ pol ]
+commonName = supplied
+[ ext ]
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+CNF
+openssl req -new -newkey rsa:2048 -nodes -keyout old.key -subj /CN=old \
+	-out ca/old.csr 2>/dev/null
+openssl ca -batch -selfsign -config ca/ca.cnf -keyfile old.key \
+	-startdate 20000101000000Z -enddate 20010101000000Z -in ca/old.csr \
+	-out old.crt >/dev/null 2>&1
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 \
+	-pass pass:secret -out enc.key 2>/dev/null
+openssl req -new -x509 -key enc.key -passin pass:secret -subj /CN=enc \
+	-days 30 -addext keyUsage=critical,digitalSignature -out enc.crt 2>/dev/null
+
+# ---- general -------------------------------------------------------------
+t "no command: usage, exit 2" 2 "Usage:" "$B"
+t "help: exit 0" 0 "COMMAND :=" "$B" help
+t "-h: exit 0" 0 "Usage:" "$B" -h
+t "-V prints version" 0 "bpfsig v" "$B" -V
+t "unknown command: exit 2" 2 "unknown command 'frobnicate'" "$B" frobnicate
+t "unknown global option: exit 2" 2 "unrecognized option" "$B" --bogus sign
+t "sign help: exit 0" 0 "--attach-type" "$B" sign help
+
+# ---- keygen ----------------------------------------------------------------
+t "keygen 2048" 0 "k.key k.crt k.der" "$B" keygen --bits 2048 --subject "bpfsig test" -o k
+c "keygen: key is mode 0600" test "$(stat -c %a k.key)" = 600
+t "keygen: certificate extensions" 0 "Digital Signature" \
+	openssl x509 -in k.crt -noout -ext keyUsage,basicConstraints,subjectKeyIdentifier
+c "keygen: keyUsage critical, CA:FALSE, SKI" bash -c \
+	"openssl x509 -in k.crt -noout -text | grep -A1 'Key Usage: critical' | grep -q 'Digital Signature' &&
+	 openssl x509 -in k.crt -noout -text | grep -q 'CA:FALSE' &&
+	 openssl x509 -in k.crt -noout -text | grep -q 'Subject Key Identifier'"
+c "keygen: DER matches PEM" bash -c \
+	"openssl x509 -in k.der -inform DER -outform PEM | cmp -s - k.crt"
+t "keygen: refuses to overwrite, names the file" 1 "k.key: already exists" "$B" keygen --bits 2048 -o k
+c "keygen: existing key untouched" test "$(stat -c %a k.key)" = 600
+t "keygen: bad --bits: exit 2" 2 "--bits must be 2048, 3072 or 4096" "$B" keygen --bits 1024 -o x
+t "keygen: missing -o: exit 2" 2 "-o PREFIX is required" "$B" keygen
+t "keygen: unwritable directory" 1 "/nonexistent/dir/k.key" "$B" keygen --bits 2048 -o /nonexistent/dir/k
+t "keygen second key" 0 - "$B" keygen --bits 2048 --subject other -o k2
+t "keygen 3072 --days 1" 0 - "$B" keygen --bits 3072 --days 1 -o k3
+
+# ---- sign / verify raw ---------------------------------------------------------
+for h in sha256 sha384 sha512; do
+	cp prog.bin p_$h.bin
+	t "sign raw --hash $h" 0 - "$B" sign --key k.key --cert k.crt --hash $h --type socket_filter p_$h.bin
+	t "verify raw $h" 0 "p_$h.bin: OK (2 insns, socket_filter" "$B" verify --cert k.crt p_$h.bin
+	dd if=p_$h.bin of=stmt_$h.bin bs=1 skip=16 count=128 status=none
+	python3 - p_$h.bin cms_$h.der <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+sig_len = struct.unpack('>I', d[-32 + 16:-32 + 20])[0]
+open(sys.argv[2], 'wb').write(d[16 + 128:16 + 128 + sig_len])
+PY
+	t "openssl cms -verify accepts the $h CMS over the statement" 0 "Verification successful" \
+		openssl cms -verify -binary -inform DER -in cms_$h.der -content stmt_$h.bin \
+		-certfile k.crt -noverify -out /dev/null
+	c "signed $h size: insns + multiple of 8" test $(( $(stat -c %s p_$h.bin) % 8 )) = 0
+done
+openssl cms -cmsout -print -inform DER -in cms_sha256.der > cms.txt 2>&1
+c "CMS: no certificates" grep -qzP 'certificates:\s*\n\s*<ABSENT>' cms.txt
+c "CMS: no signed attributes" grep -qzP 'signedAttrs:\s*\n\s*<ABSENT>' cms.txt
+c "CMS: signer by subjectKeyIdentifier, detached content" bash -c \
+	"grep -q 'd.subjectKeyIdentifier' cms.txt && grep -q 'eContent: <ABSENT>' cms.txt"
+c "statement keyid = certificate subjectKeyIdentifier" bash -c \
+	"ski=\$(openssl x509 -in k.crt -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :' | tr A-F a-f);
+	 $B show p_sha256.bin | grep -q \"keyid \$ski\""
+cp p_sha256.bin again.bin
+t "re-sign a signed file" 0 - "$B" sign --key k.key --cert k.crt --type socket_filter again.bin
+c "re-sign replaces, never stacks (deterministic bytes)" cmp -s p_sha256.bin again.bin
+t "sign -o OUT leaves input alone" 0 - "$B" sign --key k.key --cert k.crt --type xdp --attach-type xdp -o out.bin prog.bin
+c "input unchanged with -o" cmp -s prog.bin <(printf '\xb7\x00\x00\x00\x00\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00')
+t "verify --type matching" 0 "OK" "$B" verify --cert k.crt --type xdp --attach-type xdp out.bin
+t "verify --type other: EKEYREJECTED" 1 "signature rejected (EKEYREJECTED)" "$B" verify --cert k.crt --type kprobe out.bin
+t "sign numeric type" 0 - "$B" sign --key k.key --cert k.crt --type 6 -o num.bin prog.bin
+t "show raw names the type" 0 "type xdp" "$B" show num.bin
+cp p_sha256.bin flip.bin
+printf '\x01' | dd of=flip.bin bs=1 seek=4 conv=notrunc status=none
+t "flipped insn byte: EKEYREJECTED, names the file" 1 "flip.bin: signature rejected (EKEYREJECTED)" "$B" verify --cert k.crt flip.bin
+t "wrong certificate: ENOKEY" 1 "signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt p_sha256.bin
+t "unsigned file: ENODATA" 1 "prog.bin: not signed (ENODATA)" "$B" verify --cert k.crt prog.bin
+cp p_sha256.bin badtrailer.bin
+sz=$(stat -c %s badtrailer.bin)
+printf '\x01' | dd of=badtrailer.bin bs=1 seek=$((sz - 32 + 9)) conv=notrunc status=none
+t "malformed trailer: EBADMSG" 1 "malformed signature (EBADMSG)" "$B" verify --cert k.crt badtrailer.bin
+t "sign refuses a damaged trailer" 1 "damaged signature trailer" "$B" sign --key k.key --cert k.crt --type xdp -o x.bin badtrailer.bin
+cp p_sha256.bin badalgo.bin
+printf '\x07' | dd of=badalgo.bin bs=1 seek=$((16 + 10)) conv=notrunc status=none
+t "unknown digest algorithm: ENOPKG" 1 "unsupported algorithm (ENOPKG)" "$B" verify --cert k.crt badalgo.bin
+t "-j verify prints JSON" 0 '"verified":true' "$B" -j verify --cert k.crt p_sha256.bin
+
+# ---- bad input --------------------------------------------------------------------
+t "sign: missing file" 1 "missing.bin: No such file or directory" "$B" sign --key k.key --cert k.crt --type xdp missing.bin
+: > empty.bin
+t "sign: empty raw file" 1 "empty.bin: not a raw instruction file" "$B" sign --key k.key --cert k.crt --type xdp empty.bin
+printf 'abc' > odd.bin
+t "sign: size not a multiple of 8" 1 "odd.bin: not a raw instruction file (size 3" "$B" sign --key k.key --cert k.crt --type xdp odd.bin
+t "sign raw without --type: exit 2" 2 "need --type" "$B" sign --key k.key --cert k.crt prog.bin
+t "sign: unknown type: exit 2" 2 "unknown program type 'nosuch'" "$B" sign --key k.key --cert k.crt --type nosuch prog.bin
+t "sign: unknown attach type: exit 2" 2 "unknown attach type" "$B" sign --key k.key --cert k.crt --type xdp --attach-type nosuch prog.bin
+t "sign: unknown hash: exit 2" 2 "unsupported --hash 'md5'" "$B" sign --key k.key --cert k.crt --hash md5 --type xdp prog.bin
+t "sign: no --key: exit 2" 2 "--key KEY is required" "$B" sign --cert k.crt --type xdp prog.bin
+t "sign: two files: exit 2" 2 "exactly one FILE" "$B" sign --key k.key --cert k.crt --type xdp prog.bin prog.bin
+t "sign: missing key file" 1 "nokey.pem: No such file or directory" "$B" sign --key nokey.pem --cert k.crt --type xdp -o x.bin prog.bin
+t "sign: missing cert file" 1 "nocert.pem: No such file or directory" "$B" sign --key k.key --cert nocert.pem --type xdp -o x.bin prog.bin
+t "sign: key is not a key" 1 "prog.bin: not a private key" "$B" sign --key prog.bin --cert k.crt --type xdp -o x.bin prog.bin
+t "sign: cert is not a cert" 1 "k.key: not an X.509 certificate" "$B" sign --key k.key --cert k.key --type xdp -o x.bin prog.bin
+t "sign: key/cert mismatch" 1 "k.key: private key does not match certificate k2.crt" "$B" sign --key k.key --cert k2.crt --type xdp -o x.bin prog.bin
+t "sign: encrypted key, no passphrase" 1 "enc.key: wrong or missing passphrase" "$B" sign --key enc.key --cert enc.crt --type xdp -o x.bin prog.bin </dev/null
+t "sign: wrong passphrase" 1 "enc.key: wrong or missing passphrase" env BPFSIG_PASSPHRASE=nope "$B" sign --key enc.key --cert enc.crt --type xdp -o x.bin prog.bin
+t "sign: right passphrase from BPFSIG_PASSPHRASE" 0 - env BPFSIG_PASSPHRASE=secret "$B" sign --key enc.key --cert enc.crt --type xdp -o enc.bin prog.bin
+t "verify with enc.crt" 0 OK "$B" verify --cert enc.crt enc.bin
+t "sign: EC key warns the kernel refuses it" 0 "the kernel only accepts RSA" "$B" sign --key ec.key --cert ec.crt --type xdp -o ec.bin prog.bin
+t "verify: EC signature: ENOPKG" 1 "unsupported algorithm (ENOPKG)" "$B" verify --cert ec.crt ec.bin
+t "sign: expired certificate warns" 0 "certificate has expired" "$B" sign --key old.key --cert old.crt --type xdp -o old.bin prog.bin
+t "sign: non-signing certificate warns" 0 "keyUsage lacks digitalSignature" "$B" sign --key nosig.key --cert nosig.crt --type xdp -o nosig.bin prog.bin
+t "sign: DER certificate accepted" 0 - "$B" sign --key k.key --cert k.der --type xdp -o der.bin prog.bin
+openssl pkey -in k.key -outform DER -out k.key.der 2>/dev/null
+t "sign: DER private key accepted" 0 - "$B" sign --key k.key.der --cert k.crt --type xdp -o der2.bin prog.bin
+c "DER and PEM inputs give the same bytes" cmp -s der.bin der2.bin
+cp prog.bin keep.bin
+t "sign: unwritable output" 1 "/proc/nonexistent.bin" "$B" sign --key k.key --cert k.crt --type xdp -o /proc/nonexistent.bin keep.bin
+t "sign: output is a directory" 1 "not a regular file" "$B" sign --key k.key --cert k.crt --type xdp -o /tmp keep.bin
+c "failed sign left the input untouched" cmp -s prog.bin keep.bin
+c "no temporary files left behind" bash -c "! ls -a | grep -q '^\.keep\.bin\.'"
+t "verify: missing file" 1 "missing.bin: No such file or directory" "$B" verify --cert k.crt missing.bin
+t "verify: no --cert: exit 2" 2 "--cert CERT is required" "$B" verify p_sha256.bin
+t "show: missing file" 1 "missing.o: No such file or directory" "$B" show missing.o
+t "show: garbage" 1 "odd.bin: neither a BPF object" "$B" show odd.bin
+
+# ---- ELF objects ---------------------------------------------------------------
+cp simple.o s.o
+t "sign object" 0 - "$B" sign --key k.key --cert k.crt s.o
+c "object has one .bpfsig section, not SHF_ALLOC" bash -c \
+	"[ \$(readelf -SW s.o | grep -c ' .bpfsig ') = 1 ] && readelf -SW s.o | grep ' .bpfsig ' | grep -q 'PROGBITS'"
+t "libbpf still opens the signed object (bpftool)" 0 - bash -c "bpftool btf dump file s.o >/dev/null"
+t "verify object" 0 "s.o: OK (3 program loads verified, 1 target(s))" "$B" verify --cert k.crt s.o
+t "verify object with wrong cert: ENOKEY, names the program" 1 "program 'sock_count': signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt s.o
+cp s.o s2.o
+t "re-sign object" 0 - "$B" sign --key k.key --cert k.crt s2.o
+c "re-signing replaces the section (identical file)" cmp -s s.o s2.o
+t "re-sign object with another key" 0 - "$B" sign --key k2.key --cert k2.crt s2.o
+c "still exactly one .bpfsig section" test "$(readelf -SW s2.o | grep -c ' .bpfsig ')" = 1
+t "old key no longer verifies" 1 "ENOKEY" "$B" verify --cert k.crt s2.o
+t "new key verifies" 0 OK "$B" verify --cert k2.crt s2.o
+t "sign object -o OUT" 0 - "$B" sign --key k.key --cert k.crt --hash sha512 -o s3.o simple.o
+c "input object untouched with -o" cmp -s simple.o "$W/simple.o"
+c "input object has no .bpfsig" bash -c "! readelf -SW simple.o | grep -q bpfsig"
+t "verify sha512 object" 0 OK "$B" verify --cert k.crt s3.o
+t "show object lists programs and signatures" 0 "xdp_pass" "$B" show s.o
+t "show object: not autoloaded program listed" 0 "not autoloaded" "$B" show s.o
+t "show -j object is JSON" 0 - bash -c "'$B' -j show s.o | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"signed\"] and len(d[\"programs\"])==3 and len(d[\"signatures\"])>=3'"
+t "show unsigned object" 0 "signatures: none" "$B" show simple.o
+t "verify unsigned object: ENODATA" 1 "simple.o: not signed (ENODATA)" "$B" verify --cert k.crt simple.o
+# tamper with the xdp program's instructions (imm of its last insn: r0 = XDP_PASS)
+cp s.o tamper.o
+python3 - tamper.o <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = d.find(bytes([0xb7, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00]))  # r0 = 2
+assert i > 0
+d[i + 4] = 1
+open(sys.argv[1], 'wb').write(d)
+PY
+t "tampered object fails, names the program" 1 "program 'xdp_pass' (xdp, 14 insns) has no signature" "$B" verify --cert k.crt tamper.o
+t "detached bundle" 0 - "$B" sign --key k.key --cert k.crt --detached s.sig simple.o
+c "detached: object untouched" bash -c "! readelf -SW simple.o | grep -q bpfsig"
+t "verify with --sigs bundle" 0 OK "$B" verify --cert k.crt --sigs s.sig simple.o
+t "show bundle" 0 "signature bundle" "$B" show s.sig
+t "sign: ELF without programs" 1 "object has no BPF programs" "$B" sign --key k.key --cert k.crt -o x.o noprog.o
+t "sign: ELF that is not BPF" 1 "not a BPF object" "$B" sign --key k.key --cert k.crt -o x.o /bin/true
+head -c 1000 simple.o > trunc.o
+t "sign: corrupt (truncated) ELF" 1 "trunc.o" "$B" sign --key k.key --cert k.crt -o x.o trunc.o
+t "show: corrupt ELF" 1 "trunc.o" "$B" show trunc.o
+t "sign: --type with an object: exit 2" 2 "apply to raw files" "$B" sign --key k.key --cert k.crt --type xdp simple.o
+t "sign: --btf with a raw file: exit 2" 2 "apply to ELF objects only" "$B" sign --key k.key --cert k.crt --type xdp --btf /sys/kernel/btf/vmlinux prog.bin
+t "sign: missing target BTF" 1 "nosuch.btf" "$B" sign --key k.key --cert k.crt --btf nosuch.btf -o x.o simple.o
+t "sign: unwritable object output" 1 "/proc/x.o" "$B" sign --key k.key --cert k.crt -o /proc/x.o simple.o
+
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	cp core.o c.o
+	targets="--btf /sys/kernel/btf/vmlinux"
+	[ -n "${BPFSIG_TEST_BTF:-}" ] && targets="$targets --btf $BPFSIG_TEST_BTF"
+	t "sign CO-RE object" 0 - "$B" sign --key k.key --cert k.crt $targets c.o
+	t "verify CO-RE object" 0 OK "$B" verify --cert k.crt $targets c.o
+	t "show: CO-RE program is kernel-specific" 0 "CO-RE relocations" "$B" show c.o
+	t "show: typed ksym detected" 0 "typed ksyms (BTF ids of the target kernel): bpf_prog_active" "$B" show c.o
+	t "show: kconfig extern detected" 0 "kconfig externs" "$B" show c.o
+	t "show -j: kernel_specific flags" 0 - bash -c "'$B' -j show c.o | python3 -c 'import json,sys; p={x[\"name\"]:x[\"kernel_specific\"] for x in json.load(sys.stdin)[\"programs\"]}; assert p==dict(core_probe=True, ksym_user=True, kconfig_user=False, plain=False), p'"
+	cp /sys/kernel/btf/vmlinux other.btf
+	printf 'x' >> other.btf
+	t "verify for a target it was not signed for" 1 "not signed for target other.btf" "$B" verify --cert k.crt --btf other.btf c.o
+else
+	echo "# skipping CO-RE tests: no /sys/kernel/btf/vmlinux"
+fi
+
+# ---- load / exec (argument handling; no BPF privileges needed) -------------------
+t "load: unsigned object refused before any load" 1 "simple.o: not signed (no .bpfsig section)" "$B" load simple.o
+t "load: not an ELF" 1 "prog.bin: not an ELF object" "$B" load prog.bin
+t "load: no programs" 1 "no BPF programs" "$B" load noprog.o
+t "load: usage" 2 "expected OBJ" "$B" load
+t "exec: no command: exit 2" 2 "no command given" "$B" exec --sigs s.o --
+t "exec: no signatures: exit 2" 2 "no signatures" env -u BPFSIG_SIGS "$B" exec -- true
+t "exec: missing sigs file" 1 "nosuch.sig: No such file" "$B" exec --sigs nosuch.sig -- true
+t "exec: runs the command with the preload library" 0 "libbpfsig-preload.so" "$B" exec --sigs s.o -- sh -c 'echo $LD_PRELOAD'
+t "exec: preload reads BPFSIG_SIGS" 0 "s.o" "$B" exec --sigs s.o -- sh -c 'echo $BPFSIG_SIGS'
+t "preload: bad sigs file reported" 0 "bpfsig-preload: prog.bin: ignored" env BPFSIG_SIGS=prog.bin LD_PRELOAD="$TOOLS/preload/libbpfsig-preload.so" true
+
+# ---- securityfs / keyring ------------------------------------------------------------
+t "status without module" 1 "bpfsig module not loaded" env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" status
+t "mode without module" 1 "bpfsig module not loaded" env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" mode enforce
+mkdir fakesec
+echo permissive > fakesec/mode; echo 0 > fakesec/lock; printf 'allowed 1\ndenied 2\n' > fakesec/stats; : > fakesec/revoke
+t "status reads mode/lock/stats" 0 "mode: permissive" env BPFSIG_SECURITYFS="$W/fakesec" "$B" status
+t "status -j" 0 '"mode":"permissive"' env BPFSIG_SECURITYFS="$W/fakesec" "$B" -j status
+t "mode enforce" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" mode enforce
+c "mode file written" test "$(cat fakesec/mode)" = enforce
+t "mode bogus: exit 2" 2 "expected one of off, permissive, enforce" "$B" mode bogus
+t "lock" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" lock
+c "lock file written" test "$(cat fakesec/lock)" = 1
+dg=$("$B" -j show p_sha256.bin | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
+t "revoke DIGEST" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" revoke "$dg"
+c "revoke file written" test "$(cat fakesec/revoke)" = "$dg"
+t "revoke: not hex: exit 2" 2 "not a sha256/384/512 digest" "$B" revoke xyz
+chmod 000 fakesec/mode
+if [ "$(id -u)" != 0 ]; then
+	t "mode: EACCES explained" 1 "permission denied" env BPFSIG_SECURITYFS="$W/fakesec" "$B" mode off
+fi
+t "key list without module" 1 "keyring .bpfsig not found" "$B" key list
+t "key add: not a certificate" 1 "prog.bin: not an X.509 certificate" "$B" key add prog.bin
+t "key: usage" 2 "expected 'add CERT'" "$B" key frob
+
+# ---- keys/Makefile ---------------------------------------------------------------------
+mkdir keys
+cp "$TOP/keys/Makefile" "$TOP/keys/x509.genkey" keys/
+t "make -C keys" 0 GENKEY make -s -C keys KEY_BITS=2048
+c "keys: signing_key.pem is 0600" test "$(stat -c %a keys/signing_key.pem)" = 600
+t "keys: sign with signing_key.pem (key+cert in one file)" 0 - "$B" sign --key keys/signing_key.pem --cert keys/signing_key.x509 --type xdp -o kk.bin prog.bin
+t "keys: verify with the DER x509" 0 OK "$B" verify --cert keys/signing_key.x509 kk.bin
+cp keys/signing_key.pem pem.before
+t "make -C keys again: nothing regenerated" 0 - make -s -C keys KEY_BITS=2048
+c "keys: existing key kept" cmp -s pem.before keys/signing_key.pem
+
+# ---- library API (libbpfsig.so) ---------------------------------------------------------
+if [ -x "$API" ]; then
+	out=$("$API" k.key k.crt k2.crt simple.o 2>&1)
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "api: ${line#ok - }" ;;
+		"not ok - "*) notok "api: ${line#not ok - }" ;;
+		esac
+	done <<<"$out"
+	grep -q '^ok - object__sign_file' <<<"$out" || notok "api test ran to the end" "$out"
+else
+	echo "# skipping API tests: $API not built (make -C tools check)"
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
