@@ -325,6 +325,11 @@ struct bpfsig_obj_sign_opts {
  * relocated against the target BTF, and libbpf's feature probes -- is
  * recorded and signed. All programs are signed, autoload or not. Records
  * are added to @set. Return: 0 or a negative errno (reason printed).
+ *
+ * libbpf caches its feature probes per process: sign before any real
+ * bpf_object__load() in the same process (else the probes are not
+ * recorded), and know that afterwards libbpf believes every feature is
+ * supported. Not thread-safe against concurrent libbpf use in the process.
  */
 BPFSIG_API int bpfsig_object__sign_file(const struct bpfsig_key *key,
 					const char *obj_path,

@@ -52,24 +52,6 @@ static bool is_pem(const void *buf, size_t len)
 	return memmem(buf, len, "-----BEGIN ", 11) != NULL;
 }
 
-/* Is the head of the error queue a bad decrypt / bad passphrase? */
-static bool err_is_bad_pass(void)
-{
-	unsigned long e;
-	int reason;
-
-	while ((e = ERR_peek_error())) {
-		reason = ERR_GET_REASON(e);
-		if (reason == EVP_R_BAD_DECRYPT ||
-		    reason == PEM_R_BAD_DECRYPT ||
-		    reason == PEM_R_BAD_PASSWORD_READ ||
-		    reason == PEM_R_PROBLEMS_GETTING_PASSWORD)
-			return true;
-		ERR_get_error();
-	}
-	return false;
-}
-
 static EVP_PKEY *load_pkcs11(const char *uri, struct pw_ctx *pw, int *err)
 {
 	EVP_PKEY *pkey = NULL;
@@ -146,12 +128,8 @@ static EVP_PKEY *load_pkey(const char *path, struct pw_ctx *pw, int *err)
 	if (pkey)
 		return pkey;
 
-	if (pw->asked && err_is_bad_pass()) {
-		ERR_clear_error();
-		pr_warn("%s: wrong or missing passphrase (set BPFSIG_PASSPHRASE)\n",
-			path);
-		*err = -EKEYREJECTED;
-	} else if (pw->asked) {
+	if (pw->asked) {
+		/* it is encrypted: bad decrypt, or no passphrase available */
 		ERR_clear_error();
 		pr_warn("%s: wrong or missing passphrase (set BPFSIG_PASSPHRASE)\n",
 			path);
