@@ -17,7 +17,9 @@ fail_setup() { echo "not ok 1 setup.$1 # $2" | tap; }
 
 # Build; a build failure is a failed test, not a silent skip.
 if ! make -s module test-modules tools >"$log/build.txt" 2>&1 ||
-   ! make -s -C selftests >>"$log/build.txt" 2>&1; then
+   ! make -s -C selftests >>"$log/build.txt" 2>&1 ||
+   { [ -f selftests/corpus/Makefile ] &&
+     ! make -s -C selftests/corpus >>"$log/build.txt" 2>&1; }; then
 	tail -30 "$log/build.txt"
 	fail_setup build "see build/selftests/log/build.txt"
 fi

@@ -74,6 +74,11 @@ run_suite malformed_test
 run_suite keyring_test
 run_suite kernel_load_test
 
+# the corpus of real programs (selftests/corpus/), when built
+if [ -x "$top/selftests/corpus/run-vm.sh" ]; then
+	"$top/selftests/corpus/run-vm.sh" 2>&1
+fi
+
 # keyutils manages .bpfsig directly
 id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)
 case "$id" in
