@@ -11,18 +11,9 @@ ko=$top/bpfsig.ko
 bin=$top/build/selftests
 export BPFSIG_TEST_KEYS=$top/build/selftests/keys
 SFS=/sys/kernel/security/bpfsig
-n=0
+. "$top/selftests/lib.sh"
+. "$top/selftests/cli-vm.sh"
 
-ok() { n=$((n + 1)); echo "ok $n vm.$1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n vm.$1${2:+ # $2}"; }
-check() { # NAME COMMAND...: ok if COMMAND succeeds
-	name=$1; shift
-	if "$@" >/tmp/check.out 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' /tmp/check.out; fi
-}
-expect_eq() { # NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want '$2', got '$3'"; fi
-}
 run_suite() { # BINARY
 	echo "# suite $1"
 	"$bin/$1" 2>&1
@@ -48,6 +39,7 @@ if [ "$phase" = lock-param ]; then
 fi
 
 # --- load, defaults, unload ---------------------------------------------
+cli_without_module
 check module_loads insmod "$ko"
 expect_eq default_mode_permissive permissive "$(cat $SFS/mode 2>&1)"
 expect_eq default_unlocked 0 "$(cat $SFS/lock 2>&1)"
@@ -78,6 +70,9 @@ run_suite kernel_load_test
 if [ -x "$top/selftests/corpus/run-vm.sh" ]; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
+
+# the bpfsig CLI against the module
+cli_with_module
 
 # keyutils manages .bpfsig directly
 id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)

@@ -330,10 +330,11 @@ static const struct func *find_func(const struct analysis *a,
 
 static void show_stmt(const struct bpfsig_sig_info *info)
 {
-	char hex[129], kid[65], tb[16], ab[64];
+	char hex[129], kid[65], sd[65], tb[16], ab[64];
 
 	hex_str(info->digest, info->digest_len, hex);
 	hex_str(info->keyid, info->keyid_len, kid);
+	hex_str(info->stmt_digest, sizeof(info->stmt_digest), sd);
 	if (json_output) {
 		jsonw_string_field(json_wtr, "prog_type",
 				   prog_type_str(info->prog_type, tb, sizeof(tb)));
@@ -344,6 +345,7 @@ static void show_stmt(const struct bpfsig_sig_info *info)
 		jsonw_string_field(json_wtr, "digest", hex);
 		jsonw_string_field(json_wtr, "keyid", kid);
 		jsonw_uint_field(json_wtr, "sig_len", info->sig_len);
+		jsonw_string_field(json_wtr, "statement_digest", sd);
 		return;
 	}
 	printf("\ttype %s  attach %s  insns %u\n",
@@ -352,6 +354,7 @@ static void show_stmt(const struct bpfsig_sig_info *info)
 	       info->insn_cnt);
 	printf("\t%s %s\n\tsigner keyid %s  (CMS %u bytes)\n",
 	       bpfsig_hash_str(info->hash_algo), hex, kid, info->sig_len);
+	printf("\tstatement sha256 %s\n", sd);
 }
 
 static int record_info(const struct bpfsig_record *r,

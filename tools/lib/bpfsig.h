@@ -205,6 +205,8 @@ struct bpfsig_sig_info {
 	__u32 keyid_len;
 	__u8 keyid[32];
 	__u32 sig_len;		/* CMS DER length */
+	/* SHA-256 of the 128 statement bytes: what "bpfsig revoke" takes */
+	__u8 stmt_digest[32];
 };
 
 struct bpfsig_verify_opts {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/sha.h>
 
 #include "libbpfsig_internal.h"
 
@@ -26,6 +27,8 @@ static void fill_info(struct bpfsig_sig_info *info,
 	info->keyid_len = st->keyid_len;
 	memcpy(info->keyid, st->keyid, sizeof(info->keyid));
 	info->sig_len = blob->sig_len;
+	SHA256((const unsigned char *)st, BPFSIG_STATEMENT_SIZE,
+	       info->stmt_digest);
 }
 
 int bpfsig_inspect_blob(const void *buf, size_t buf_len,

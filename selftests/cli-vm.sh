@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+# The bpfsig CLI against the running module, inside the test VM. Sourced
+# by vm-tests.sh with bpfsig.ko loaded (mode=enforce); the first part
+# (cli_without_module) runs before any insmod.
+
+bpfsig=$top/tools/bpfsig/bpfsig
+obj=$top/build/selftests/cli/globals.bpf.o
+work=/tmp/cli
+keys=$BPFSIG_TEST_KEYS
+
+cli_without_module() {
+	expect_run cli.status_without_module 1 'bpfsig module not loaded' \
+		"$bpfsig" status
+	expect_run cli.mode_without_module 1 'bpfsig module not loaded' \
+		"$bpfsig" mode enforce
+}
+
+cli_with_module() {
+	rm -rf "$work" /sys/fs/bpf/cli; mkdir -p "$work"
+
+	# keys
+	expect_run cli.key_add 0 '^[0-9]+$' "$bpfsig" key add "$keys/rsa2048.der"
+	id=$(cat /tmp/run.out)
+	expect_run cli.key_list 0 "^$id[[:space:]]+bpfsig test rsa2048" "$bpfsig" key list
+	expect_run cli.key_list_json 0 "\"id\": ?$id" "$bpfsig" -j key list
+	expect_run cli.key_add_missing_file 1 'no-such\.der.*No such file' \
+		"$bpfsig" key add "$work/no-such.der"
+
+	# modes and status
+	expect_run cli.mode_permissive 0 '' "$bpfsig" mode permissive
+	expect_eq cli.mode_written permissive "$(cat $SFS/mode)"
+	expect_run cli.mode_bogus_usage 2 '' "$bpfsig" mode bogus
+	expect_run cli.mode_enforce 0 '' "$bpfsig" mode enforce
+	expect_run cli.status 0 'mode: enforce' "$bpfsig" status
+	expect_run cli.status_json 0 '"mode": ?"enforce"' "$bpfsig" -j status
+
+	# sign in the guest: the default target is the running kernel's BTF
+	expect_run cli.sign_object 0 '' "$bpfsig" sign --key "$keys/rsa2048.key" \
+		--cert "$keys/rsa2048.der" -o "$work/signed.o" "$obj"
+	expect_run cli.verify_object 0 'OK' "$bpfsig" verify \
+		--cert "$keys/rsa2048.der" "$work/signed.o"
+	expect_run cli.show_object 0 'count_len.*count_proto|count_proto.*count_len' \
+		sh -c "$bpfsig show $work/signed.o | tr '\n' ' '"
+
+	# bpfsig load: maps, global data, subprograms; probes must not degrade
+	u0=$(stat unsigned)
+	expect_run cli.load_signed 0 'loaded count_len' "$bpfsig" load \
+		"$work/signed.o" /sys/fs/bpf/cli
+	expect_eq cli.load_no_unsigned_probe "$u0" "$(stat unsigned)"
+	check cli.load_pinned_both test -e /sys/fs/bpf/cli/count_len -a \
+		-e /sys/fs/bpf/cli/count_proto
+	check cli.load_global_data_maps sh -c \
+		"bpftool map show > /tmp/maps; grep -q 'name seen ' /tmp/maps && grep -q 'rodata' /tmp/maps && grep -q 'bss' /tmp/maps && grep -q '[.]data' /tmp/maps"
+	rm -rf /sys/fs/bpf/cli
+
+	# unmodified bpftool through bpfsig exec
+	u0=$(stat unsigned)
+	expect_run cli.exec_bpftool_loadall 0 '' "$bpfsig" exec \
+		--sigs "$work/signed.o" -- bpftool prog loadall "$work/signed.o" \
+		/sys/fs/bpf/cli
+	check cli.exec_no_degrade sh -c "! grep -Eqi 'support|legacy|fallback' /tmp/run.out"
+	check cli.exec_pinned test -e /sys/fs/bpf/cli/count_len
+	expect_eq cli.exec_no_unsigned_load "$u0" "$(stat unsigned)"
+	rm -rf /sys/fs/bpf/cli
+
+	# refusals
+	expect_run cli.load_unsigned_says_so 1 "globals.bpf.o: not signed" \
+		"$bpfsig" load "$obj" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	expect_run cli.load_unsigned_kernel_refuses 1 \
+		"prog 'count_(len|proto)'.*Operation not permitted" \
+		"$bpfsig" load --allow-unsigned "$obj" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	expect_run cli.bpftool_unsigned_eperm 255 'Operation not permitted' \
+		bpftool prog loadall "$obj" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	cp "$work/signed.o" "$work/tampered.o"
+	python3 - "$work/tampered.o" <<'PY'
+import struct, sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+shoff, = struct.unpack_from('<Q', b, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 0x3a)
+sh = lambda i: struct.unpack_from('<IIQQQQIIQQ', b, shoff + i * shentsize)
+stroff = sh(shstrndx)[4]
+for i in range(shnum):
+    name, _, _, _, off, size, *_ = sh(i)
+    if b[stroff + name:b.index(0, stroff + name)] == b'socket':
+        b[off + 4] ^= 1
+open(p, 'wb').write(b)
+PY
+	expect_run cli.load_tampered_refused 1 "count_len.*no matching signature|no matching signature.*count_len" \
+		"$bpfsig" load "$work/tampered.o" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	r0=$(stat rejected)
+	expect_run cli.exec_tampered_refused_by_kernel 255 '' "$bpfsig" exec \
+		--sigs "$work/signed.o" -- bpftool prog loadall "$work/tampered.o" \
+		/sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+
+	# revoke a statement with the CLI
+	dig=$("$bpfsig" -j show "$work/signed.o" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for s in d["signatures"]:
+    if s.get("name") == "count_len":
+        print(s["statement_digest"]); break')
+	expect_run cli.revoke 0 '' "$bpfsig" revoke "$dig"
+	expect_run cli.load_revoked_refused 1 'count_len' "$bpfsig" load \
+		"$work/signed.o" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	expect_run cli.key_remove 0 '' "$bpfsig" key remove "$id"
+	check cli.key_removed sh -c "! $bpfsig key list | grep -q '^$id '"
+}
