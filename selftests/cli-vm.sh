@@ -31,6 +31,9 @@ cli_with_module() {
 	expect_eq cli.mode_written permissive "$(cat $SFS/mode)"
 	expect_run cli.mode_bogus_usage 2 '' "$bpfsig" mode bogus
 	expect_run cli.mode_enforce 0 '' "$bpfsig" mode enforce
+	expect_run cli.mode_needs_cap_sys_admin 1 'Operation not permitted' \
+		setpriv --bounding-set -sys_admin "$bpfsig" mode off
+	expect_eq cli.mode_unchanged_without_cap enforce "$(cat $SFS/mode)"
 	expect_run cli.status 0 'mode: enforce' "$bpfsig" status
 	expect_run cli.status_json 0 '"mode": ?"enforce"' "$bpfsig" -j status
 
@@ -111,4 +114,13 @@ for s in d["signatures"]:
 	rm -rf /sys/fs/bpf/cli
 	expect_run cli.key_remove 0 '' "$bpfsig" key remove "$id"
 	check cli.key_removed sh -c "! $bpfsig key list | grep -q '^$id '"
+}
+
+# with the module loaded in enforce mode, last: locks it
+cli_lock() {
+	expect_run cli.lock 0 '' "$bpfsig" lock
+	expect_eq cli.lock_written 1 "$(cat $SFS/lock)"
+	expect_run cli.mode_lowering_refused_locked 1 'Operation not permitted' \
+		"$bpfsig" mode permissive
+	expect_run cli.status_shows_lock 0 'lock: 1' "$bpfsig" status
 }

@@ -124,6 +124,7 @@ check module_unloads_kernel_exempt rmmod bpfsig
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
 check enroll_before_lock sh -c "keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/rsa2048.der"
+cli_lock
 run_suite lock_test
 check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
 

@@ -444,7 +444,7 @@ int bpfsig_object__load(struct bpf_object *obj,
 		}
 		if (obj_path) {
 			err = bpfsig_sigset__add_file(own, obj_path);
-			if (err == -ENODATA && (n || ld.set)) {
+			if (err == -ENODATA && (n || ld.set || ld.allow_unsigned)) {
 				err = 0;
 			} else if (err == -ENODATA) {
 				pr_warn("%s: not signed (no %s section)\n",
