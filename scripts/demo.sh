@@ -22,24 +22,8 @@ tools/bpfsig/bpfsig sign --key keys/signing_key.pem \
 	--cert keys/signing_key.x509 -o "$out/hello.signed.o" "$out/hello.bpf.o"
 # A copy with one byte of the program's code changed after signing.
 cp "$out/hello.signed.o" "$out/hello.tampered.o"
-python3 - "$out/hello.tampered.o" <<'PY'
-import sys
-p = sys.argv[1]
-b = bytearray(open(p, 'rb').read())
-# "socket" section: find the program's first instruction by its ELF section.
-import struct
-shoff, = struct.unpack_from('<Q', b, 0x28)
-shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 0x3a)
-def sh(i):
-    return struct.unpack_from('<IIQQQQIIQQ', b, shoff + i * shentsize)
-stroff = sh(shstrndx)[4]
-for i in range(shnum):
-    name, _, _, _, off, size, *_ = sh(i)
-    n = b[stroff + name:b.index(0, stroff + name)]
-    if n == b'socket':
-        b[off + size - 16 + 4] ^= 1    # imm of the instruction before exit
-open(p, 'wb').write(b)
-PY
+# The imm of the instruction before "exit": the step added to the counter.
+scripts/flip-byte.py "$out/hello.tampered.o" socket -12
 
 echo "== signed object, as bpfsig sees it offline"
 tools/bpfsig/bpfsig show "$out/hello.signed.o"

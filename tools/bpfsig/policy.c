@@ -39,21 +39,6 @@ static int check_module(void)
 	return 1;
 }
 
-static const char *why(int err)
-{
-	switch (err) {
-	case EPERM:
-	case EACCES:
-		return "permission denied (needs root / CAP_SYS_ADMIN; or the policy is locked)";
-	case EINVAL:
-		return "refused by the module (invalid value, or not allowed in the current state)";
-	case EBUSY:
-		return "busy: the policy is locked";
-	default:
-		return strerror(err);
-	}
-}
-
 static int read_attr(const char *name, char *buf, size_t len)
 {
 	char path[512];
@@ -72,6 +57,24 @@ static int read_attr(const char *name, char *buf, size_t len)
 	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = 0;
 	return 0;
+}
+
+/* Why a securityfs access failed, in the module's terms. */
+static const char *why(int err)
+{
+	char lock[8];
+
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		if (!read_attr("lock", lock, sizeof(lock)) && !strcmp(lock, "1"))
+			return "Operation not permitted: the policy is locked (until reboot)";
+		return "Operation not permitted: needs CAP_SYS_ADMIN";
+	case EINVAL:
+		return "Invalid argument: refused by the module";
+	default:
+		return strerror(err);
+	}
 }
 
 static int write_attr(const char *name, const char *val)

@@ -23,44 +23,46 @@ static int parse_num(const char *s, __u32 *out)
 	return 0;
 }
 
-int bpfsig_prog_type_by_name(const char *name, __u32 *type)
+/* A libbpf enum name (optionally with its C prefix) or a number. */
+static int enum_by_name(const char *name, const char *prefix,
+			const char *(*str)(int), __u32 *out)
 {
+	size_t plen = strlen(prefix);
 	const char *s;
 	int i;
 
-	if (!name || !type)
+	if (!name || !out)
 		return bpfsig_err(-EINVAL);
-	if (!parse_num(name, type))
+	if (!parse_num(name, out))
 		return 0;
-	if (!strncasecmp(name, "BPF_PROG_TYPE_", 14))
-		name += 14;
+	if (!strncasecmp(name, prefix, plen))
+		name += plen;
 	for (i = 0; i < MAX_ENUM; i++) {
-		s = libbpf_bpf_prog_type_str(i);
+		s = str(i);
 		if (s && !strcasecmp(s, name)) {
-			*type = i;
+			*out = i;
 			return 0;
 		}
 	}
 	return bpfsig_err(-ENOENT);
 }
 
+static const char *prog_type_str(int i)
+{
+	return libbpf_bpf_prog_type_str(i);
+}
+
+static const char *attach_type_str(int i)
+{
+	return libbpf_bpf_attach_type_str(i);
+}
+
+int bpfsig_prog_type_by_name(const char *name, __u32 *type)
+{
+	return enum_by_name(name, "BPF_PROG_TYPE_", prog_type_str, type);
+}
+
 int bpfsig_attach_type_by_name(const char *name, __u32 *type)
 {
-	const char *s;
-	int i;
-
-	if (!name || !type)
-		return bpfsig_err(-EINVAL);
-	if (!parse_num(name, type))
-		return 0;
-	if (!strncasecmp(name, "BPF_", 4))
-		name += 4;
-	for (i = 0; i < MAX_ENUM; i++) {
-		s = libbpf_bpf_attach_type_str(i);
-		if (s && !strcasecmp(s, name)) {
-			*type = i;
-			return 0;
-		}
-	}
-	return bpfsig_err(-ENOENT);
+	return enum_by_name(name, "BPF_", attach_type_str, type);
 }
