@@ -150,6 +150,29 @@ void bpfsig_report(struct bpfsig_decision *d, u64 ns)
 }
 
 /**
+ * bpfsig_audit_change() - audit a change of policy made through securityfs
+ * @what: "mode", "lock" or "revoke"
+ * @old: the value before
+ * @new: the value after (for "revoke": the statement digest, in hex)
+ */
+void bpfsig_audit_change(const char *what, const char *old, const char *new)
+{
+	struct audit_buffer *ab;
+
+	if (!audit_enabled)
+		return;
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=bpfsig_policy change=%s old=%s new=%s pid=%d uid=%u",
+			 what, old, new, task_tgid_nr(current),
+			 from_kuid(&init_user_ns, current_uid()));
+	audit_untrusted(ab, "comm", current->comm,
+			strnlen(current->comm, TASK_COMM_LEN));
+	audit_log_end(ab);
+}
+
+/**
  * bpfsig_stats_show() - the counters, one "name value" per line
  * @buf: output
  * @size: its size

@@ -75,6 +75,9 @@ extern bool bpfsig_require_kernel_sig;
 extern bool bpfsig_require_chain;
 
 /* policy.c */
+#define BPFSIG_MAX_REVOKED 4096
+/* "revoke" lists one 64-digit hex digest and a newline per entry. */
+#define BPFSIG_REVOKE_SHOW_SIZE (BPFSIG_MAX_REVOKED * 65 + 1)
 enum bpfsig_mode bpfsig_mode_get(void);
 int bpfsig_mode_set(enum bpfsig_mode mode);
 const char *bpfsig_mode_name(enum bpfsig_mode mode);
@@ -102,6 +105,7 @@ void bpfsig_keyring_exit(void);
 
 /* audit.c: log, audit and count a decision */
 void bpfsig_report(struct bpfsig_decision *d, u64 ns);
+void bpfsig_audit_change(const char *what, const char *old, const char *new);
 int bpfsig_stats_show(char *buf, size_t size);
 enum bpfsig_verdict bpfsig_err_verdict(int err);
 

@@ -5,7 +5,7 @@
  * the instructions that the statement's digest covers.
  *
  * This header and format.c compile unchanged into the kernel module and into
- * the userspace tools; Documentation/format.rst is the same contract in words.
+ * the userspace tools; Documentation/format.md is the same contract in words.
  *
  * Layout of a signed instruction buffer (all lengths in bytes):
  *

@@ -16,6 +16,9 @@
  * controls, so it may only refuse; a load it lets through is checked again,
  * in full, at bpf_check(). It defers whenever it cannot read the buffer.
  *
+ * Both redirections are permanent ftrace users: while they are registered,
+ * kernel.ftrace_enabled cannot be turned off (-EBUSY), as for livepatches.
+ *
  * The ftrace callback takes a module reference for each redirected call and
  * the wrapper drops it on return, so the module cannot be unloaded while a
  * task is inside a wrapper or the verifier below it. Our own calls to the
@@ -219,8 +222,9 @@ static int hook_register(struct hook *h)
 	int err;
 
 	h->ops.func = redirect;
+	/* PERMANENT: kernel.ftrace_enabled cannot be cleared under us. */
 	h->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
-		       FTRACE_OPS_FL_IPMODIFY;
+		       FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	err = ftrace_set_filter(&h->ops, (unsigned char *)h->name,
 				strlen(h->name), 0);
 	if (err) {

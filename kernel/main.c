@@ -28,8 +28,18 @@ MODULE_PARM_DESC(require_chain,
 		 ".bpfsig accepts only keys signed by builtin/secondary trusted keys");
 
 static bool lock_at_load;
-module_param_named(lock, lock_at_load, bool, 0444);
-MODULE_PARM_DESC(lock, "Lock the policy at load time (default: 0)");
+
+static int lock_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", bpfsig_locked() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops lock_param_ops = {
+	.set = param_set_bool,
+	.get = lock_param_get,
+};
+module_param_cb(lock, &lock_param_ops, &lock_at_load, 0444);
+MODULE_PARM_DESC(lock, "Lock the policy at load time (default: 0); reads the current state");
 
 static int mode_param_set(const char *val, const struct kernel_param *kp)
 {

@@ -10,8 +10,6 @@
 #include <linux/string.h>
 #include "bpfsig.h"
 
-#define MAX_REVOKED 4096
-
 static int mode = BPFSIG_MODE_PERMISSIVE;
 static bool locked;
 static DEFINE_MUTEX(policy_lock);
@@ -110,7 +108,7 @@ static bool find_revoked(const u8 digest[32])
  *
  * Revocations cannot be withdrawn until the module is unloaded.
  *
- * Return: 0, -ENOSPC past MAX_REVOKED entries, or -ENOMEM.
+ * Return: 0, -ENOSPC past BPFSIG_MAX_REVOKED entries, or -ENOMEM.
  */
 int bpfsig_revoke_add(const u8 digest[32])
 {
@@ -120,7 +118,7 @@ int bpfsig_revoke_add(const u8 digest[32])
 	mutex_lock(&policy_lock);
 	if (find_revoked(digest))
 		goto out;
-	if (nr_revoked >= MAX_REVOKED) {
+	if (nr_revoked >= BPFSIG_MAX_REVOKED) {
 		err = -ENOSPC;
 		goto out;
 	}

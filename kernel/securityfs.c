@@ -10,7 +10,8 @@
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
  *
  * Writes need CAP_SYS_ADMIN (-EPERM) and are checked in this order:
- * capability, size, content. An unchanged value is not audited.
+ * capability, size, content. Changes are logged and audited; an unchanged
+ * value is neither.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -23,7 +24,7 @@
 
 /* Longest write accepted: a hex SHA-256 digest and a newline. */
 #define MAX_WRITE 80
-#define SHOW_SIZE (4096 * 64)
+#define SHOW_SIZE BPFSIG_REVOKE_SHOW_SIZE
 
 static struct dentry *dir;
 static struct dentry *files[4];
@@ -65,9 +66,12 @@ static ssize_t mode_write(struct file *file, const char __user *ubuf,
 	err = bpfsig_mode_set(new);
 	if (err)
 		return err;
-	if (new != old)
+	if (new != old) {
 		pr_notice("mode %s -> %s by pid=%d\n", bpfsig_mode_name(old),
 			  bpfsig_mode_name(new), task_tgid_nr(current));
+		bpfsig_audit_change("mode", bpfsig_mode_name(old),
+				    bpfsig_mode_name(new));
+	}
 	return count;
 }
 
@@ -101,6 +105,7 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	if (!bpfsig_locked()) {
 		bpfsig_lock();
 		pr_notice("policy locked by pid=%d\n", task_tgid_nr(current));
+		bpfsig_audit_change("lock", "0", "1");
 	}
 	return count;
 }
@@ -136,8 +141,8 @@ static ssize_t revoke_read(struct file *file, char __user *ubuf, size_t count,
 static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
+	char *buf, *hex, shown[65];
 	u8 digest[32];
-	char *buf, *hex;
 	int err;
 
 	buf = copy_write(ubuf, count);
@@ -151,8 +156,10 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	err = bpfsig_revoke_add(digest);
 	if (err)
 		return err;
-	pr_notice("statement %32phN revoked by pid=%d\n", digest,
+	snprintf(shown, sizeof(shown), "%32phN", digest);
+	pr_notice("statement %s revoked by pid=%d\n", shown,
 		  task_tgid_nr(current));
+	bpfsig_audit_change("revoke", "-", shown);
 	return count;
 }
 

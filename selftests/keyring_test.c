@@ -137,4 +137,34 @@ TEST_F(keyring, add_needs_cap_sys_admin)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+/* Last: fills the revocation list to its limit. */
+TEST_F(keyring, revoke_list_limit_enospc)
+{
+	static char list[4096 * 65 + 1];
+	long long done = 0;
+	char hex[66];
+	int fd, i, err = 0;
+	ssize_t n, len = 0;
+
+	for (i = 0; !err; i++) {
+		snprintf(hex, sizeof(hex), "%056x%08x", 0xb0f51900, i);
+		err = sfs_write("revoke", hex);
+		if (!err)
+			done++;
+	}
+	EXPECT_EQ(-ENOSPC, err);
+	fd = open(SFS "revoke", O_RDONLY);
+	ASSERT_LE(0, fd);
+	while ((n = read(fd, list + len, sizeof(list) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	/* Every entry is listed: 4096 of them, this test's and earlier ones. */
+	EXPECT_EQ(4096 * 65, len);
+	EXPECT_LT(4000, done);
+	/* A digest already listed is accepted again, without a new entry. */
+	memcpy(hex, list, 64);
+	hex[64] = 0;
+	EXPECT_EQ(0, sfs_write("revoke", hex));
+}
+
 TEST_HARNESS_MAIN

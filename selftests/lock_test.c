@@ -10,6 +10,7 @@
 TEST(lock_is_one_way)
 {
 	char buf[8];
+	int fd;
 
 	ASSERT_EQ(0, sfs_write("mode", "enforce"));
 	ASSERT_EQ(0, sfs_write("lock", "1"));
@@ -17,6 +18,12 @@ TEST(lock_is_one_way)
 	EXPECT_STREQ("1\n", buf);
 	EXPECT_EQ(-EPERM, sfs_write("lock", "0"));
 	EXPECT_EQ(0, sfs_write("lock", "1"));
+	/* The lock parameter reads the current state. */
+	fd = open("/sys/module/bpfsig/parameters/lock", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(2, read(fd, buf, 2));
+	close(fd);
+	EXPECT_EQ('Y', buf[0]);
 	ASSERT_LT(0, sfs_read("lock", buf, sizeof(buf)));
 	EXPECT_STREQ("1\n", buf);
 }

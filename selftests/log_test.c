@@ -149,4 +149,18 @@ TEST_F(log, hostile_name_escaped)
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
 }
 
+TEST_F(log, policy_change_audited)
+{
+	ASSERT_EQ(0, set_mode("permissive"));
+	snprintf(self->re, sizeof(self->re),
+		 "bpfsig: mode enforce -> permissive by pid=%d$", getpid());
+	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
+	if (!audit_on())
+		SKIP(return, "audit=1 not on the kernel command line");
+	snprintf(self->re, sizeof(self->re),
+		 "op=bpfsig_policy change=mode old=enforce new=permissive pid=%d uid=0 comm=\"log_test\"$",
+		 getpid());
+	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
+}
+
 TEST_HARNESS_MAIN

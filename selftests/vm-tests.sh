@@ -59,6 +59,10 @@ fi
 # --- enforce: the main suites ----------------------------------------------
 check module_loads_enforce insmod "$ko" mode=enforce
 expect_eq param_mode_enforce enforce "$(cat $SFS/mode)"
+# the redirections are permanent ftrace users
+check ftrace_cannot_be_disabled sh -c \
+	"! echo 0 2>/tmp/err > /proc/sys/kernel/ftrace_enabled && grep -q 'Device or resource busy' /tmp/err"
+expect_eq ftrace_still_enabled 1 "$(cat /proc/sys/kernel/ftrace_enabled)"
 run_suite format_test
 run_suite securityfs_test
 run_suite gate_test

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Constants shared by the corpus programs (selftests/progs/*.bpf.c) and
+ * Constants shared by the corpus programs (selftests/progs/NAME.bpf.c) and
  * their loader/exerciser (selftests/corpus/runner.c). No kernel or libc
  * header here: it is included next to vmlinux.h and next to the UAPI headers.
  */

@@ -200,8 +200,9 @@ int do_revoke(int argc, char **argv)
 
 	if (argc == 1 && !strcmp(argv[0], "help")) {
 		fprintf(stderr,
-			"Usage: %s revoke DIGEST_HEX\n\nRefuse, until reboot, any program whose canonical digest is DIGEST_HEX\n"
-			"(sha256/384/512: 64, 96 or 128 hex digits, as 'bpfsig show' prints).\n",
+			"Usage: %s revoke DIGEST_HEX\n\n"
+			"Refuse, until the module is unloaded, every load whose signed statement has\n"
+			"the SHA-256 digest DIGEST_HEX (64 hex digits: 'statement sha256' in 'bpfsig show').\n",
 			bin_name);
 		return 0;
 	}
@@ -213,8 +214,8 @@ int do_revoke(int argc, char **argv)
 	for (i = 0; i < len; i++)
 		if (!isxdigit((unsigned char)argv[0][i]))
 			break;
-	if (i != len || (len != 64 && len != 96 && len != 128)) {
-		p_usage("revoke: '%s' is not a sha256/384/512 digest in hex", argv[0]);
+	if (i != len || len != 64) {
+		p_usage("revoke: '%s' is not a statement digest (64 hex digits)", argv[0]);
 		return EXIT_USAGE;
 	}
 	return write_attr("revoke", argv[0]);

@@ -8,7 +8,7 @@
  * a pointer / NULL with errno set; nothing here exits; diagnostics go through
  * the callback installed with bpfsig_set_print().
  *
- * Errors shared with the kernel module (see Documentation/format.rst):
+ * Errors shared with the kernel module (see Documentation/format.md):
  *   -ENODATA       the program carries no signature
  *   -EBADMSG       the trailer, statement or CMS blob is malformed
  *   -ENOPKG        digest or public-key algorithm not supported

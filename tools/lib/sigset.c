@@ -240,6 +240,9 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 
 	if (!set || !insns || !insn_cnt)
 		return bpfsig_err_ptr(-EINVAL);
+	/* Statements hold the attach type as the verifier will see it. */
+	expected_attach_type = bpfsig_load_attach_type(prog_type,
+						       expected_attach_type);
 	for (i = 0; i < set->cnt; i++) {
 		st = set->recs[i].appendix;
 		if (bpfsig_statement_check(st, insn_cnt, prog_type,

@@ -136,7 +136,9 @@ int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
 
 	if (OPTS_GET(opts, check_type, false)) {
 		type = OPTS_GET(opts, prog_type, 0);
-		attach = OPTS_GET(opts, expected_attach_type, 0);
+		/* as the kernel sees it: see bpfsig_load_attach_type() */
+		attach = bpfsig_load_attach_type(type,
+				OPTS_GET(opts, expected_attach_type, 0));
 	} else {
 		type = be32_to_cpu(st->prog_type);
 		attach = be32_to_cpu(st->expected_attach_type);

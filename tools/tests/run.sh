@@ -168,6 +168,10 @@ c "input unchanged with -o" cmp -s prog.bin <(printf '\xb7\x00\x00\x00\x00\x00\x
 t "verify --type matching" 0 "OK" "$B" verify --cert k.crt --type xdp --attach-type xdp out.bin
 t "verify --type other: EKEYREJECTED" 1 "signature rejected (EKEYREJECTED)" "$B" verify --cert k.crt --type kprobe out.bin
 t "sign numeric type" 0 - "$B" sign --key k.key --cert k.crt --type 6 -o num.bin prog.bin
+# The kernel turns attach type 0 of cgroup_sock into cgroup_inet_sock_create
+t "sign cgroup_sock, attach 0" 0 - "$B" sign --key k.key --cert k.crt --type cgroup_sock -o cs.bin prog.bin
+t "statement holds the fixed-up attach type" 0 "attach 2 (cgroup_inet_sock_create)" "$B" show cs.bin
+t "verify cgroup_sock as loaded with attach 0" 0 "OK" "$B" verify --cert k.crt --type cgroup_sock cs.bin
 t "show raw names the type" 0 "type xdp" "$B" show num.bin
 cp p_sha256.bin flip.bin
 printf '\x01' | dd of=flip.bin bs=1 seek=4 conv=notrunc status=none
@@ -313,10 +317,10 @@ c "mode file written" test "$(cat fakesec/mode)" = enforce
 t "mode bogus: exit 2" 2 "expected one of off, permissive, enforce" "$B" mode bogus
 t "lock" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" lock
 c "lock file written" test "$(cat fakesec/lock)" = 1
-dg=$("$B" -j show p_sha256.bin | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
+dg=$("$B" -j show p_sha256.bin | python3 -c 'import json,sys; print(json.load(sys.stdin)["statement_digest"])')
 t "revoke DIGEST" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" revoke "$dg"
 c "revoke file written" test "$(cat fakesec/revoke)" = "$dg"
-t "revoke: not hex: exit 2" 2 "not a sha256/384/512 digest" "$B" revoke xyz
+t "revoke: not hex: exit 2" 2 "not a statement digest" "$B" revoke xyz
 chmod 000 fakesec/mode
 if [ "$(id -u)" != 0 ]; then
 	t "mode: EACCES explained" 1 "permission denied" env BPFSIG_SECURITYFS="$W/fakesec" "$B" mode off
