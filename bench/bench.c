@@ -48,9 +48,9 @@
 #define INSN_LIMIT	1000000	/* BPF_COMPLEXITY_LIMIT_INSNS */
 /*
  * The "1M" straight-line program: as large as a signed load can be, so that
- * every case loads the same program (RSA-2048 appendix: <= 64 insns).
+ * every case loads the same program (RSA-2048 appendix: 67 insns).
  */
-#define MAX_APPENDIX	64
+#define MAX_APPENDIX	100
 #define N_1M		(INSN_LIMIT - MAX_APPENDIX)
 #define BAD_PROG_TYPE	0x7fff	/* passes the attr checks, fails after copy */
 

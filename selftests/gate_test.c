@@ -251,6 +251,22 @@ TEST_F(gate, map_fds_are_not_signed)
 	close(map_b);
 }
 
+/* Both redirections are permanent ftrace users. */
+TEST(ftrace_cannot_be_disabled)
+{
+	char c = 0;
+	int fd;
+
+	fd = open("/proc/sys/kernel/ftrace_enabled", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "0\n", 2));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(1, read(fd, &c, 1));
+	EXPECT_EQ('1', c);
+	close(fd);
+}
+
 FIXTURE(valid) {
 	struct bpfsig_key *key;
 	struct blob b;

@@ -59,10 +59,8 @@ fi
 # --- enforce: the main suites ----------------------------------------------
 check module_loads_enforce insmod "$ko" mode=enforce
 expect_eq param_mode_enforce enforce "$(cat $SFS/mode)"
-# the redirections are permanent ftrace users
-check ftrace_cannot_be_disabled sh -c \
-	"! echo 0 2>/tmp/err > /proc/sys/kernel/ftrace_enabled && grep -q 'Device or resource busy' /tmp/err"
-expect_eq ftrace_still_enabled 1 "$(cat /proc/sys/kernel/ftrace_enabled)"
+# the bpfsig CLI against the module
+cli_with_module
 run_suite format_test
 run_suite securityfs_test
 run_suite gate_test
@@ -74,9 +72,6 @@ run_suite kernel_load_test
 if [ -x "$top/selftests/corpus/run-vm.sh" ]; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
-
-# the bpfsig CLI against the module
-cli_with_module
 
 # keyutils manages .bpfsig directly
 id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)

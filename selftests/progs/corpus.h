@@ -42,7 +42,7 @@ struct glob_event {
 /* tracing: getpgid(TRACE_PGID_ARG) is what the runner calls to trigger */
 #define CORPUS_NR_getpgid	121		/* x86_64 */
 #define TRACE_PGID_ARG		424242
-#define TRACE_UNLINK_PREFIX	"corpus-"
+#define TRACE_UNLINK_PREFIX	"/tmp/corpus-"
 struct unlink_event {
 	unsigned int tgid;
 	char name[32];

@@ -5,9 +5,9 @@
  *
  * xdp_fw parses Ethernet and tail-calls xdp_fw_ipv4 through a prog array
  * that libbpf fills at load time (static initialization). Covers: XDP, tail
- * calls, LPM trie, per-CPU array, LRU hash, a static and a global
- * subprogram, two programs in one object. UAPI headers only: no CO-RE, the
- * instructions do not depend on the kernel.
+ * calls, a pinned map, LPM trie, per-CPU array, LRU hash, a static and a
+ * global subprogram, two programs in one object. UAPI headers only: no
+ * CO-RE, the instructions do not depend on the kernel.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -45,10 +45,16 @@ struct {
 
 int xdp_fw_ipv4(struct xdp_md *ctx);
 
+/*
+ * Pinned by name: the kernel empties a prog array when its last user
+ * reference goes, i.e. when a loader like ip(8) or bpftool exits; the pin
+ * keeps the tail call in place after that.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
 	__array(values, int (void *));
 } xdp_jmp SEC(".maps") = {
 	.values = { [0] = (void *)&xdp_fw_ipv4 },
