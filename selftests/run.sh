@@ -52,6 +52,9 @@ for k in rsa2048:2048 rsa4096:4096 untrusted:2048 spare:2048; do
 		-o "$keys/$name" >/dev/null || fail_setup "keygen_$name" "bpfsig keygen failed"
 done
 
+# --- the tools against the spec: an independent signer, byte for byte ------
+selftests/spec_test.sh 2>&1 | tap
+
 # --- VM -------------------------------------------------------------------
 if [ $host_only = 0 ]; then
 	for phase in main lock-param; do

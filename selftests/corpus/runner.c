@@ -758,8 +758,10 @@ static void test_xdp_fw(void)
 	struct obj o;
 	char t[128];
 
-	if (obj_open(&o, "xdp_fw", "signed"))
-		return report(0, "xdp_fw.open", "cannot open");
+	if (obj_open(&o, "xdp_fw", "signed")) {
+		report(0, "xdp_fw.open", "cannot open");
+		return;
+	}
 	unlink(BPFFS "/xdp_jmp");
 	if (load_or_report(&o))
 		goto out;
@@ -784,8 +786,10 @@ static void test_tc_cls(void)
 	int err;
 
 	hook.ifindex = if_nametoindex("veth0");
-	if (obj_open(&o, "tc_cls", "signed"))
-		return report(0, "tc_cls.open", "cannot open");
+	if (obj_open(&o, "tc_cls", "signed")) {
+		report(0, "tc_cls.open", "cannot open");
+		return;
+	}
 	report(!set_var(&o, ".rodata", "drop_port", &port, sizeof(port)),
 	       "tc_cls.rodata_set_before_load", "no drop_port");
 	if (load_or_report(&o))
@@ -811,8 +815,10 @@ static void test_sockfilter(void)
 {
 	struct obj o;
 
-	if (obj_open(&o, "sockfilter", "signed"))
-		return report(0, "sockfilter.open", "cannot open");
+	if (obj_open(&o, "sockfilter", "signed")) {
+		report(0, "sockfilter.open", "cannot open");
+		return;
+	}
 	if (!load_or_report(&o)) {
 		sock_exercise("sockfilter.libbpfsig",
 			      bpf_program__fd(prog(&o, "sock_drop_d")),
@@ -828,8 +834,10 @@ static void test_cgroup_skb(void)
 	struct obj o;
 	int cgfd;
 
-	if (obj_open(&o, "cgroup_skb", "signed"))
-		return report(0, "cgroup_skb.open", "cannot open");
+	if (obj_open(&o, "cgroup_skb", "signed")) {
+		report(0, "cgroup_skb.open", "cannot open");
+		return;
+	}
 	if (load_or_report(&o))
 		goto out;
 	mkdir(cg, 0755);
@@ -892,8 +900,10 @@ static void test_globals(void)
 	char tag[16] = "";
 	int a, b, i, inner;
 
-	if (obj_open(&o, "globals", "signed"))
-		return report(0, "globals.open", "cannot open");
+	if (obj_open(&o, "globals", "signed")) {
+		report(0, "globals.open", "cannot open");
+		return;
+	}
 	report(!set_var(&o, ".rodata", "step", &step, sizeof(step)),
 	       "globals.rodata_set_before_load", "no step");
 	if (load_or_report(&o))
@@ -983,8 +993,10 @@ static void test_tracing(void)
 	size_t i;
 	int fd;
 
-	if (obj_open(&o, "tracing", "signed"))
-		return report(0, "tracing.open", "cannot open");
+	if (obj_open(&o, "tracing", "signed")) {
+		report(0, "tracing.open", "cannot open");
+		return;
+	}
 	set_var(&o, ".rodata", "target_tgid", &me, sizeof(me));
 	if (load_or_report(&o))
 		goto out;
@@ -1047,8 +1059,10 @@ static void test_lsm_iter(void)
 	ssize_t n, len = 0;
 	int s, fd, pfd;
 
-	if (obj_open(&o, "lsm_iter", "signed"))
-		return report(0, "lsm_iter.open", "cannot open");
+	if (obj_open(&o, "lsm_iter", "signed")) {
+		report(0, "lsm_iter.open", "cannot open");
+		return;
+	}
 	set_var(&o, ".rodata", "target_tgid", &me, sizeof(me));
 	if (load_or_report(&o))
 		goto out;
@@ -1112,8 +1126,10 @@ static void test_ksym_kfunc(void)
 	char t[128];
 	size_t i;
 
-	if (obj_open(&o, "ksym_kfunc", "signed"))
-		return report(0, "ksym_kfunc.open", "cannot open");
+	if (obj_open(&o, "ksym_kfunc", "signed")) {
+		report(0, "ksym_kfunc.open", "cannot open");
+		return;
+	}
 	set_var(&o, ".rodata", "target_tgid", &me, sizeof(me));
 	if (load_or_report(&o))
 		goto out;
@@ -1189,8 +1205,10 @@ static void test_target(const char *name)
 	char t[192], want[256];
 	int err;
 
-	if (obj_open(&o, name, "alt"))
-		return report(0, "target.open", "%s.alt.o", name);
+	if (obj_open(&o, name, "alt")) {
+		report(0, "target.open", "%s.alt.o", name);
+		return;
+	}
 	bpf_object__for_each_program(p, o.bo) {
 		const char *pn = bpf_program__name(p);
 		struct obj one;
@@ -1227,8 +1245,10 @@ static void test_target(const char *name)
 	}
 	obj_close(&o);
 
-	if (obj_open(&o, name, "multi"))
-		return report(0, "target.open", "%s.multi.o", name);
+	if (obj_open(&o, name, "multi")) {
+		report(0, "target.open", "%s.multi.o", name);
+		return;
+	}
 	err = obj_load(&o);
 	snprintf(t, sizeof(t), "%s.signed_for_two_kernels_loads", name);
 	expect_err(t, 0, err);
