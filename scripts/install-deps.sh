@@ -34,7 +34,7 @@ fi
 kdir="$top/build/kernel"
 if [ ! -f "$kdir/boot/vmlinuz-$krel" ]; then
 	mkdir -p "$kdir/deb"
-	(cd "$kdir/deb" && apt-get download "linux-image-$krel-unsigned") || {
+	(cd "$kdir/deb" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$krel-unsigned") || {
 		echo "install-deps: cannot download linux-image-$krel-unsigned" >&2
 		exit 1
 	}
