@@ -12,6 +12,7 @@
 
 static atomic64_t counts[BPFSIG_V_NR];
 static atomic64_t early_refusals;
+static atomic64_t sig_reused;
 static atomic64_t ns_total;
 static atomic64_t ns_max;
 
@@ -63,6 +64,8 @@ static void account(const struct bpfsig_decision *d, u64 ns)
 		return;
 	if (d->stage == BPFSIG_STAGE_SYSCALL)
 		atomic64_inc(&early_refusals);
+	if (d->sig_reused)
+		atomic64_inc(&sig_reused);
 	atomic64_add(ns, &ns_total);
 	while ((s64)ns > max) {
 		s64 old = atomic64_cmpxchg(&ns_max, max, ns);
@@ -187,8 +190,9 @@ int bpfsig_stats_show(char *buf, size_t size)
 		len += scnprintf(buf + len, size - len, "%s %lld\n",
 				 verdict_names[i], atomic64_read(&counts[i]));
 	len += scnprintf(buf + len, size - len,
-			 "syscall_stage_refusals %lld\ndecision_ns_total %lld\ndecision_ns_max %lld\nsyscall_stage %d\n",
+			 "syscall_stage_refusals %lld\nsyscall_stage_verified %lld\ndecision_ns_total %lld\ndecision_ns_max %lld\nsyscall_stage %d\n",
 			 atomic64_read(&early_refusals),
+			 atomic64_read(&sig_reused),
 			 atomic64_read(&ns_total), atomic64_read(&ns_max),
 			 bpfsig_early_stage_active());
 	return len;

@@ -46,6 +46,8 @@ enum bpfsig_stage {
  * @keyid: signer key id from the statement, if parsed
  * @keyid_len: its length (0 if none)
  * @kernel: the load came from inside the kernel (uattr.is_kernel)
+ * @sig_reused: the verifier stage relied on the syscall stage's
+ *	verification of this very signature (inflight.c)
  */
 struct bpfsig_decision {
 	int err;
@@ -57,6 +59,7 @@ struct bpfsig_decision {
 	u8 keyid[BPFSIG_MAX_KEYID_LEN];
 	u8 keyid_len;
 	bool kernel;
+	bool sig_reused;
 };
 
 /**
@@ -94,9 +97,15 @@ int bpfsig_gate_init(void);
 void bpfsig_gate_exit(void);
 int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d);
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
+		      bool sig_verified);
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
+
+/* inflight.c */
+void bpfsig_inflight_put(void *tail, u32 len);
+bool bpfsig_inflight_verified(const void *tail, u32 len);
+void bpfsig_inflight_drop(void);
 
 /* keyring.c */
 extern struct key *bpfsig_keyring;

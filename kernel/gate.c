@@ -112,6 +112,8 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  * @expected_attach_type: expected attach type of the load
  * @blob: filled in when the appended region parses
  * @d: the decision; its keyid is filled in when the statement parses
+ * @sig_verified: this very region's signature was verified moments ago
+ *	(inflight.c): skip check 4
  *
  * Return: 0 if the signature is valid for a statement describing this load,
  * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or
@@ -119,7 +121,8 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  */
 int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d)
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
+		      bool sig_verified)
 {
 	int err;
 
@@ -134,9 +137,11 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 				     expected_attach_type);
 	if (err)
 		return err;
-	err = verify_cms(blob);
-	if (err)
-		return err;
+	if (!sig_verified) {
+		err = verify_cms(blob);
+		if (err)
+			return err;
+	}
 	return check_revoked(blob->stmt);
 }
 
@@ -185,6 +190,9 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
  * @blob: filled in when the appended region parses; the caller strips it
  * @d: the decision
  *
+ * Skips the signature verification (check 4) when the syscall stage of
+ * this same load verified a region equal to this one byte for byte.
+ *
  * Return: as bpfsig_check_tail(); -EKEYREJECTED also when the digest of
  * the canonical instructions differs from the statement's.
  */
@@ -193,11 +201,23 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 {
 	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
 	u32 tail_len = min_t(u64, len, BPFSIG_MAX_TOTAL_LEN);
+	const u8 *tail = (u8 *)prog->insnsi + len - tail_len;
+	const struct bpfsig_trailer *t;
+	bool verified = false;
 	int err;
 
-	err = bpfsig_check_tail((u8 *)prog->insnsi + len - tail_len, tail_len,
-				len, prog->type, prog->expected_attach_type,
-				blob, d);
+	/* The region the syscall stage verified, if the trailer agrees. */
+	t = (const void *)(tail + tail_len - BPFSIG_TRAILER_SIZE);
+	if (tail_len >= BPFSIG_TRAILER_SIZE &&
+	    !memcmp(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN)) {
+		u32 tot = be32_to_cpu(t->total_len);
+
+		verified = tot <= tail_len &&
+			   bpfsig_inflight_verified(tail + tail_len - tot, tot);
+	}
+	d->sig_reused = verified;
+	err = bpfsig_check_tail(tail, tail_len, len, prog->type,
+				prog->expected_attach_type, blob, d, verified);
 	if (err)
 		return err;
 	return check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);

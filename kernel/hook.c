@@ -191,8 +191,11 @@ static int early_check(union bpf_attr *attr)
 		eat = bpfsig_load_attach_type(attr->prog_type,
 					      attr->expected_attach_type);
 		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
-					  &blob, &d);
-		kfree(tail);
+					  &blob, &d, false);
+		if (!d.err)
+			bpfsig_inflight_put(tail, tot);
+		else
+			kfree(tail);
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM)
@@ -213,6 +216,7 @@ static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
 		orig = (void *)READ_ONCE(early_hook.orig);
 		ret = orig(attr, uattr);
 	}
+	bpfsig_inflight_drop();
 	module_put(THIS_MODULE);
 	return ret;
 }

@@ -303,6 +303,7 @@ FIXTURE_TEARDOWN(valid)
 
 TEST_F(valid, accepted_and_verifier_sees_no_trailer)
 {
+	long long reused = stat_get("syscall_stage_verified");
 	struct counters a, b;
 	int fd;
 
@@ -311,6 +312,8 @@ TEST_F(valid, accepted_and_verifier_sees_no_trailer)
 	counters_read(&b);
 	ASSERT_LE(0, fd) TH_LOG("load: %s", strerror(-fd));
 	EXPECT_EQ(NULL, counters_delta(&a, &b, "accepted", 0));
+	/* The signature was verified once, at the syscall stage. */
+	EXPECT_EQ(reused + 1, stat_get("syscall_stage_verified"));
 	EXPECT_GT(self->b.cnt, self->b.prog_cnt);
 	EXPECT_EQ(self->b.prog_cnt * 8, xlated_len(fd));
 	close(fd);
@@ -318,8 +321,12 @@ TEST_F(valid, accepted_and_verifier_sees_no_trailer)
 
 TEST_F(valid, accepted_in_permissive)
 {
+	long long reused = stat_get("syscall_stage_verified");
+
 	ASSERT_EQ(0, set_mode("permissive"));
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, 0, "accepted", 0);
+	/* No syscall stage in permissive mode: verified at bpf_check(). */
+	EXPECT_EQ(reused, stat_get("syscall_stage_verified"));
 	set_mode("enforce");
 }
 

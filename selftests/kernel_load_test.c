@@ -162,12 +162,17 @@ TEST_F(kload, signed_kernel_load)
 	struct counters a, b;
 	int fd;
 
+	long long reused;
+
 	ASSERT_EQ(0, sign_blob(&self->inner, self->key, "sha256",
 			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	reused = stat_get("syscall_stage_verified");
 	counters_read(&a);
 	fd = kernel_load(self->loader_fd, self->map_fd, &self->inner);
 	counters_read(&b);
 	EXPECT_LE(0, fd);
+	/* Kernel loads have no syscall stage: verified at bpf_check(). */
+	EXPECT_EQ(reused, stat_get("syscall_stage_verified"));
 	EXPECT_EQ(NULL, counters_delta(&a, &b, require_kernel_sig() ?
 				       "accepted" : "kernel_exempt", 0));
 	if (fd >= 0)

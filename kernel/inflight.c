@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfsig - the verified tails of loads in flight.
+ *
+ * A valid load is checked twice: at the syscall stage, on the appended
+ * region copied from the caller, and at the verifier stage, on the kernel's
+ * copy. When the syscall stage has verified a region's signature, it keeps
+ * the region here, keyed by the loading task, until that task's
+ * bpf_prog_load() returns. The verifier stage then verifies the signature
+ * again only if the kernel's copy of the region differs from the one
+ * verified: the bytes the signature covers are the same, so is the verdict.
+ * Everything else (statement against the load, revocation, the digest of
+ * the kernel's instructions) is checked again in full.
+ */
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include "bpfsig.h"
+
+struct inflight {
+	struct list_head node;
+	struct task_struct *task;
+	void *tail;
+	u32 len;
+};
+
+static LIST_HEAD(inflight_list);
+static DEFINE_SPINLOCK(inflight_lock);
+
+static struct inflight *find(void)
+{
+	struct inflight *f;
+
+	list_for_each_entry(f, &inflight_list, node)
+		if (f->task == current)
+			return f;
+	return NULL;
+}
+
+/**
+ * bpfsig_inflight_put() - remember the region the current task's load has
+ * shown to carry a valid signature
+ * @tail: the appended region, kmalloc()ed; ownership passes here
+ * @len: its length
+ *
+ * On allocation failure @tail is freed and nothing is remembered: the
+ * verifier stage then verifies the signature again.
+ */
+void bpfsig_inflight_put(void *tail, u32 len)
+{
+	struct inflight *f = kmalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f) {
+		kfree(tail);
+		return;
+	}
+	f->task = current;
+	f->tail = tail;
+	f->len = len;
+	spin_lock(&inflight_lock);
+	list_add(&f->node, &inflight_list);
+	spin_unlock(&inflight_lock);
+}
+
+/**
+ * bpfsig_inflight_verified() - was this region verified for this load?
+ * @tail: the appended region as the kernel's copy holds it
+ * @len: its length
+ *
+ * Return: true if the current task's syscall stage verified a region equal
+ * to @tail byte for byte.
+ */
+bool bpfsig_inflight_verified(const void *tail, u32 len)
+{
+	struct inflight *f;
+	bool same;
+
+	spin_lock(&inflight_lock);
+	f = find();
+	same = f && f->len == len && !memcmp(f->tail, tail, len);
+	spin_unlock(&inflight_lock);
+	return same;
+}
+
+/**
+ * bpfsig_inflight_drop() - forget the current task's region, if any
+ */
+void bpfsig_inflight_drop(void)
+{
+	struct inflight *f;
+
+	spin_lock(&inflight_lock);
+	f = find();
+	if (f)
+		list_del(&f->node);
+	spin_unlock(&inflight_lock);
+	if (f) {
+		kfree(f->tail);
+		kfree(f);
+	}
+}
