@@ -95,25 +95,37 @@ static void audit_untrusted(struct audit_buffer *ab, const char *key,
 		audit_log_format(ab, " %s=%*phN", key, len, s);
 }
 
+/* A record of ours, or NULL when audit is off or cannot take it. */
+static struct audit_buffer *audit_start(void)
+{
+	if (!audit_enabled)
+		return NULL;
+	return audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+}
+
+/* pid, uid and comm of the task, common to every record. */
+static void audit_task(struct audit_buffer *ab)
+{
+	audit_log_format(ab, " pid=%d uid=%u", task_tgid_nr(current),
+			 from_kuid(&init_user_ns, current_uid()));
+	audit_untrusted(ab, "comm", current->comm,
+			strnlen(current->comm, TASK_COMM_LEN));
+}
+
 static void audit(const struct bpfsig_decision *d, const char *action,
 		  int name_len)
 {
-	struct audit_buffer *ab;
+	struct audit_buffer *ab = audit_start();
 
-	if (!audit_enabled)
-		return;
-	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
 	audit_log_format(ab, "op=bpfsig action=%s verdict=%s errno=%d",
 			 action, verdict_names[d->verdict], -bpfsig_errno(d->err));
-	audit_log_format(ab, " mode=%s stage=%s pid=%d uid=%u",
+	audit_log_format(ab, " mode=%s stage=%s",
 			 bpfsig_mode_name(bpfsig_mode_get()),
 			 d->stage == BPFSIG_STAGE_SYSCALL ? "syscall" :
-			 "verifier", task_tgid_nr(current),
-			 from_kuid(&init_user_ns, current_uid()));
-	audit_untrusted(ab, "comm", current->comm,
-			strnlen(current->comm, TASK_COMM_LEN));
+			 "verifier");
+	audit_task(ab);
 	audit_log_format(ab, " prog_type=%u insn_cnt=%u kernel=%d",
 			 d->prog_type, d->insn_cnt, d->kernel);
 	audit_untrusted(ab, "prog_name", d->name ? d->name : "", name_len);
@@ -160,18 +172,13 @@ void bpfsig_report(struct bpfsig_decision *d, u64 ns)
  */
 void bpfsig_audit_change(const char *what, const char *old, const char *new)
 {
-	struct audit_buffer *ab;
+	struct audit_buffer *ab = audit_start();
 
-	if (!audit_enabled)
-		return;
-	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
-	audit_log_format(ab, "op=bpfsig_policy change=%s old=%s new=%s pid=%d uid=%u",
-			 what, old, new, task_tgid_nr(current),
-			 from_kuid(&init_user_ns, current_uid()));
-	audit_untrusted(ab, "comm", current->comm,
-			strnlen(current->comm, TASK_COMM_LEN));
+	audit_log_format(ab, "op=bpfsig_policy change=%s old=%s new=%s",
+			 what, old, new);
+	audit_task(ab);
 	audit_log_end(ab);
 }
 
