@@ -33,6 +33,16 @@ test-host: tools
 demo: all
 	scripts/demo.sh --no-deps
 
+# The benchmark (Documentation/benchmark.md): builds what it needs, boots the
+# pinned kernel in the VM, writes Documentation/benchmark.*; bench-smoke is
+# the quick version (build/bench/smoke/), for CI.
+.PHONY: bench-smoke
+bench:
+	$(MAKE) -C bench
+
+bench-smoke:
+	$(MAKE) -C bench smoke
+
 checkpatch:
 	scripts/checkpatch.sh
 
