@@ -55,17 +55,17 @@ enum bpfsig_verdict bpfsig_err_verdict(int err)
 	return BPFSIG_V_ERROR;
 }
 
-static void account(const struct bpfsig_decision *d, u64 ns)
+/**
+ * bpfsig_account_ns() - add time spent checking to the stats
+ * @ns: nanoseconds one stage spent on one load
+ *
+ * For a load the syscall stage lets through, its time is added here; the
+ * verifier stage's decision adds its own through bpfsig_report().
+ */
+void bpfsig_account_ns(u64 ns)
 {
 	s64 max = atomic64_read(&ns_max);
 
-	atomic64_inc(&counts[d->verdict]);
-	if (d->verdict == BPFSIG_V_EXEMPT)
-		return;
-	if (d->stage == BPFSIG_STAGE_SYSCALL)
-		atomic64_inc(&early_refusals);
-	if (d->sig_reused)
-		atomic64_inc(&sig_reused);
 	atomic64_add(ns, &ns_total);
 	while ((s64)ns > max) {
 		s64 old = atomic64_cmpxchg(&ns_max, max, ns);
@@ -74,6 +74,18 @@ static void account(const struct bpfsig_decision *d, u64 ns)
 			break;
 		max = old;
 	}
+}
+
+static void account(const struct bpfsig_decision *d, u64 ns)
+{
+	atomic64_inc(&counts[d->verdict]);
+	if (d->verdict == BPFSIG_V_EXEMPT)
+		return;
+	if (d->stage == BPFSIG_STAGE_SYSCALL)
+		atomic64_inc(&early_refusals);
+	if (d->sig_reused)
+		atomic64_inc(&sig_reused);
+	bpfsig_account_ns(ns);
 }
 
 /*

@@ -114,6 +114,7 @@ void bpfsig_keyring_exit(void);
 
 /* audit.c: log, audit and count a decision */
 void bpfsig_report(struct bpfsig_decision *d, u64 ns);
+void bpfsig_account_ns(u64 ns);
 void bpfsig_audit_change(const char *what, const char *old, const char *new);
 int bpfsig_stats_show(char *buf, size_t size);
 enum bpfsig_verdict bpfsig_err_verdict(int err);

@@ -198,8 +198,10 @@ static int early_check(union bpf_attr *attr)
 			kfree(tail);
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
-	if (!d.err || d.err == -ENOMEM)
+	if (!d.err || d.err == -ENOMEM) {
+		bpfsig_account_ns(ktime_get_ns() - start);
 		return 0;
+	}
 	d.verdict = bpfsig_err_verdict(d.err);
 	bpfsig_report(&d, ktime_get_ns() - start);
 	return bpfsig_errno(d.err);
