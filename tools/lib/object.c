@@ -275,6 +275,29 @@ static int sign_load(const struct bpfsig_sim_load *ld, void *ctx)
 	return err;
 }
 
+/*
+ * Programs libbpf loads only when a program is attached, which the
+ * simulated load never reaches: the perf-link probe of libbpf 1.1
+ * (probe_perf_link(), run by bpftool's built-in libbpf too): "r0 = 0; exit"
+ * as a tracepoint program.
+ */
+static int sign_attach_probes(struct sign_ctx *sc)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpfsig_sim_load ld = {
+		.name = "",
+		.probe = true,
+		.prog_type = BPF_PROG_TYPE_TRACEPOINT,
+		.insns = ret0,
+		.insn_cnt = 2,
+	};
+
+	return sign_load(&ld, sc);
+}
+
 int bpfsig_object__sign_file(const struct bpfsig_key *key,
 			     const char *obj_path,
 			     const struct bpfsig_obj_sign_opts *opts,
@@ -317,7 +340,7 @@ int bpfsig_object__sign_file(const struct bpfsig_key *key,
 		if (err)
 			return err;
 	}
-	return 0;
+	return sign_attach_probes(&sc);
 }
 
 /* ---- loading ---------------------------------------------------------- */
