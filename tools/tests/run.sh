@@ -351,7 +351,7 @@ if [ -x "$API" ]; then
 	done <<<"$out"
 	grep -q '^ok - object__sign_file' <<<"$out" || notok "api test ran to the end" "$out"
 else
-	echo "# skipping API tests: $API not built (make -C tools check)"
+	notok "libbpfsig API tests" "$API not built (make -C tools)"
 fi
 
 echo "$pass passed, $fail failed"
