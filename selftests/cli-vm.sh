@@ -57,6 +57,15 @@ cli_with_module() {
 		"bpftool map show > /tmp/maps; grep -q 'name seen ' /tmp/maps && grep -q 'rodata' /tmp/maps && grep -q 'bss' /tmp/maps && grep -q '[.]data' /tmp/maps"
 	rm -rf /sys/fs/bpf/cli
 
+	# --pinmaps: the maps outlive bpfsig too
+	expect_run cli.load_pinmaps 0 'loaded count_len' "$bpfsig" load \
+		--pinmaps /sys/fs/bpf/cli_maps "$work/signed.o" /sys/fs/bpf/cli
+	data=$(ls -d /sys/fs/bpf/cli_maps/*data 2>/dev/null | grep -v rodata | head -n 1)
+	expect_run cli.pinned_data_map_holds_initial_value 0 '"calls": ?7' \
+		bpftool -j map dump pinned "$data"
+	check cli.pinned_map_seen test -e /sys/fs/bpf/cli_maps/seen
+	rm -rf /sys/fs/bpf/cli /sys/fs/bpf/cli_maps
+
 	# unmodified bpftool through bpfsig exec
 	u0=$(stat unsigned)
 	expect_run cli.exec_bpftool_loadall 0 '' "$bpfsig" exec \

@@ -19,7 +19,8 @@
 static int load_help(void)
 {
 	fprintf(stderr,
-		"Usage: %s load [--sigs FILE]... [--btf FILE] [--allow-unsigned] OBJ [PIN_DIR]\n"
+		"Usage: %s load [--sigs FILE]... [--btf FILE] [--allow-unsigned]\n"
+		"                [--pinmaps MAP_DIR] OBJ [PIN_DIR]\n"
 		"\n"
 		"Open OBJ with libbpf and load all its programs, appending to every\n"
 		"BPF_PROG_LOAD libbpf makes (its feature probes included) the matching\n"
@@ -27,7 +28,9 @@ static int load_help(void)
 		"program without a matching signature is an error naming it, unless\n"
 		"--allow-unsigned (then the kernel decides). With PIN_DIR (on a BPF fs)\n"
 		"the programs are pinned there, as 'bpftool prog loadall' does;\n"
-		"otherwise they are unloaded when bpfsig exits.\n"
+		"otherwise they are unloaded when bpfsig exits. With --pinmaps the\n"
+		"object's maps are pinned in MAP_DIR (as 'bpftool prog loadall ...\n"
+		"pinmaps MAP_DIR' does), so that they outlive bpfsig too.\n"
 		"--btf: kernel BTF for CO-RE (default: the running kernel's).\n",
 		bin_name);
 	return 0;
@@ -39,12 +42,13 @@ int do_load(int argc, char **argv)
 		{ "sigs",		required_argument,	NULL,	'S' },
 		{ "btf",		required_argument,	NULL,	'B' },
 		{ "allow-unsigned",	no_argument,		NULL,	'U' },
+		{ "pinmaps",		required_argument,	NULL,	'M' },
 		{ "help",		no_argument,		NULL,	'h' },
 		{ 0 }
 	};
 	BPFSIG_OPTS(bpfsig_load_opts, lopts);
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
-	const char **sigs, *path, *pin = NULL;
+	const char **sigs, *path, *pin = NULL, *pinmaps = NULL;
 	struct bpf_program *prog;
 	struct bpf_object *obj = NULL;
 	int opt, err, is_elf, ret = EXIT_USAGE, n = 0;
@@ -66,6 +70,9 @@ int do_load(int argc, char **argv)
 			break;
 		case 'U':
 			lopts.allow_unsigned = true;
+			break;
+		case 'M':
+			pinmaps = optarg;
 			break;
 		case 'h':
 			ret = load_help();
@@ -111,11 +118,21 @@ int do_load(int argc, char **argv)
 		      strerror(-err));
 		goto out;
 	}
+	if (pinmaps) {
+		err = bpf_object__pin_maps(obj, pinmaps);
+		if (err) {
+			p_err("%s: cannot pin maps: %s", pinmaps,
+			      strerror(-err));
+			goto out;
+		}
+	}
 	if (pin) {
 		err = bpf_object__pin_programs(obj, pin);
 		if (err) {
 			p_err("%s: cannot pin programs: %s", pin,
 			      strerror(-err));
+			if (pinmaps)
+				bpf_object__unpin_maps(obj, pinmaps);
 			goto out;
 		}
 	}
