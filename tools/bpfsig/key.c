@@ -127,13 +127,19 @@ out:
 	return ret;
 }
 
-/* keys in the keyring: malloc'd array, count in *n */
-static key_serial_t *ring_keys(key_serial_t ring, int *n)
+/*
+ * The .bpfsig keyring (in *ring) and its keys: malloc'd array, count in *n;
+ * NULL, the reason printed, if either cannot be had.
+ */
+static key_serial_t *ring_keys(key_serial_t *ring, int *n)
 {
 	void *buf = NULL;
 	long len;
 
-	len = keyctl_read_alloc(ring, &buf);
+	*ring = find_keyring();
+	if (*ring < 0)
+		return NULL;
+	len = keyctl_read_alloc(*ring, &buf);
 	if (len < 0) {
 		p_err("keyring %s: %s", KEYRING_DESC, key_why(errno));
 		return NULL;
@@ -148,10 +154,7 @@ static int key_list(void)
 	char *desc;
 	int n, i;
 
-	ring = find_keyring();
-	if (ring < 0)
-		return 1;
-	keys = ring_keys(ring, &n);
+	keys = ring_keys(&ring, &n);
 	if (!keys)
 		return 1;
 	if (json_output)
@@ -195,10 +198,7 @@ static int key_remove(const char *id)
 	int n, i, matches = 0;
 	long v;
 
-	ring = find_keyring();
-	if (ring < 0)
-		return 1;
-	keys = ring_keys(ring, &n);
+	keys = ring_keys(&ring, &n);
 	if (!keys)
 		return 1;
 	errno = 0;
