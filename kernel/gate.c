@@ -25,9 +25,6 @@
 #include <linux/verification.h>
 #include "bpfsig.h"
 
-/* Instructions canonicalized and hashed per step. */
-#define CANON_CHUNK 512
-
 static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
 
 int bpfsig_gate_init(void)
@@ -145,37 +142,39 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 	return check_revoked(blob->stmt);
 }
 
+/* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
+static int shash_update(void *desc, const void *data, size_t len)
+{
+	int err = crypto_shash_update(desc, data, len);
+
+	cond_resched();
+	return err;
+}
+
 static int check_digest(const struct bpf_insn *insns, u32 cnt,
 			const struct bpfsig_statement *stmt)
 {
 	struct crypto_shash *tfm = tfms[stmt->hash_algo];
 	u8 digest[BPFSIG_MAX_DIGEST_LEN];
-	struct bpfsig_canon canon;
-	struct bpf_insn *buf;
-	u32 i, n;
+	struct bpf_insn *chunk;
 	int err;
 
-	buf = kmalloc_array(CANON_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf)
+	chunk = kmalloc_array(BPFSIG_CANON_CHUNK, sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
 		return -ENOMEM;
 	{
 		SHASH_DESC_ON_STACK(desc, tfm);
 
 		desc->tfm = tfm;
 		err = crypto_shash_init(desc);
-		bpfsig_canon_init(&canon);
-		for (i = 0; !err && i < cnt; i += n) {
-			n = min_t(u32, CANON_CHUNK, cnt - i);
-			bpfsig_canon_copy(&canon, buf, insns + i, n);
-			err = crypto_shash_update(desc, (u8 *)buf,
-						  n * sizeof(*buf));
-			cond_resched();
-		}
+		if (!err)
+			err = bpfsig_canon_hash(insns, cnt, chunk,
+						shash_update, desc);
 		if (!err)
 			err = crypto_shash_final(desc, digest);
 		shash_desc_zero(desc);
 	}
-	kfree(buf);
+	kfree(chunk);
 	if (err)
 		return err == -ENOMEM ? err : -EBADMSG;
 	if (crypto_memneq(digest, stmt->digest, stmt->digest_len))

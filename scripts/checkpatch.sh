@@ -1,5 +1,5 @@
 #!/bin/sh
-# Run the kernel's checkpatch.pl --strict over the module sources, using the
+# Run the kernel's checkpatch.pl --strict over the module sources and the shared format code, using the
 # checkpatch from the linux-source package of the pinned kernel series.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,4 +19,4 @@ if [ ! -x "$src/scripts/checkpatch.pl" ]; then
 fi
 cd "$top"
 "$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
-	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f kernel/*.c kernel/*.h
+	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f kernel/*.c kernel/*.h format/*.c format/*.h

@@ -24,7 +24,7 @@
 #include <openssl/sha.h>
 
 #include "bpfsig.h"
-#include "../kernel/format.h"
+#include "format.h"
 
 #define SFS "/sys/kernel/security/bpfsig/"
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of kernel/format.c, the trailer, statement and canonical
+ * Host unit tests of format/, the trailer, statement and canonical
  * form code that the module and the tools share.
  */
 #include <endian.h>
 #include "kselftest_harness.h"
-#include "../kernel/format.h"
+#include "format.h"
 
 #define INSN(c, d, s, o, i) \
 	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \

@@ -366,7 +366,7 @@ static long load_prog_load(struct loader *ld, struct attr_copy *c)
 	long ret;
 
 	if (!insns || !attr->insn_cnt ||
-	    !bpfsig_blob_parse(insns, (u64)attr->insn_cnt * 8, &blob))
+	    !bpfsig_blob_parse(insns, (__u64)attr->insn_cnt * 8, &blob))
 		goto pass;	/* nothing to sign, or signed already */
 	rec = bpfsig_sigset__find(ld->set, attr->prog_type,
 				  attr->expected_attach_type, insns,

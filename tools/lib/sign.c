@@ -15,18 +15,19 @@
 
 #include "libbpfsig_internal.h"
 
-#define CANON_CHUNK 512
+/* bpfsig_hash_update_t for an OpenSSL digest context. */
+static int evp_update(void *ctx, const void *data, size_t len)
+{
+	return EVP_DigestUpdate(ctx, data, len) ? 0 : -EIO;
+}
 
 int bpfsig_digest_insns(int hash_algo, const struct bpf_insn *insns,
 			size_t insn_cnt, void *digest)
 {
-	struct bpf_insn chunk[CANON_CHUNK];
+	struct bpf_insn chunk[BPFSIG_CANON_CHUNK];
 	const EVP_MD *md = bpfsig_md(hash_algo);
-	struct bpfsig_canon canon;
 	unsigned int dlen = 0;
 	EVP_MD_CTX *ctx;
-	size_t i, n;
-	int err = 0;
 
 	if (!md)
 		return bpfsig_err(-ENOPKG);
@@ -35,24 +36,15 @@ int bpfsig_digest_insns(int hash_algo, const struct bpf_insn *insns,
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return bpfsig_err(-ENOMEM);
-	bpfsig_canon_init(&canon);
-	if (!EVP_DigestInit_ex(ctx, md, NULL))
-		goto ssl_err;
-	for (i = 0; i < insn_cnt; i += n) {
-		n = insn_cnt - i < CANON_CHUNK ? insn_cnt - i : CANON_CHUNK;
-		bpfsig_canon_copy(&canon, chunk, insns + i, n);
-		if (!EVP_DigestUpdate(ctx, chunk, n * sizeof(chunk[0])))
-			goto ssl_err;
+	if (!EVP_DigestInit_ex(ctx, md, NULL) ||
+	    bpfsig_canon_hash(insns, insn_cnt, chunk, evp_update, ctx) ||
+	    !EVP_DigestFinal_ex(ctx, digest, &dlen)) {
+		bpfsig_ssl_err("digest");
+		EVP_MD_CTX_free(ctx);
+		return bpfsig_err(-EIO);
 	}
-	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
-		goto ssl_err;
 	EVP_MD_CTX_free(ctx);
 	return dlen;
-ssl_err:
-	bpfsig_ssl_err("digest");
-	err = -EIO;
-	EVP_MD_CTX_free(ctx);
-	return bpfsig_err(err);
 }
 
 /* DER CMS SignedData over @data, sign-file's profile. */
@@ -109,7 +101,7 @@ int bpfsig_sign_insns(const struct bpfsig_key *key,
 	unsigned char *der = NULL;
 	int hash, dlen, sig_len;
 	unsigned char *out;
-	u32 total;
+	__u32 total;
 
 	if (!OPTS_VALID(opts, bpfsig_sign_opts) || !key || !appendix ||
 	    !appendix_len || (!insns && insn_cnt))

@@ -3,6 +3,7 @@
  * libbpfsig: sets of signed loads, their on-disk encoding (bpfsig_sec.h)
  * and matching a load against them.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,7 +133,7 @@ int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 {
 	const struct bpfsig_sec_header *hdr = buf;
 	const unsigned char *p = buf, *end = p + len;
-	u32 hdr_len, cnt, i;
+	__u32 hdr_len, cnt, i;
 	int err;
 
 	if (!set || !buf)
@@ -140,24 +141,24 @@ int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 	if (len < BPFSIG_SEC_HDR_SIZE ||
 	    memcmp(hdr->magic, BPFSIG_SEC_MAGIC, sizeof(hdr->magic)))
 		return bpfsig_err(-ENOEXEC);
-	hdr_len = be32_to_cpu(hdr->hdr_len);
-	if (be32_to_cpu(hdr->version) != BPFSIG_SEC_VERSION ||
+	hdr_len = be32toh(hdr->hdr_len);
+	if (be32toh(hdr->version) != BPFSIG_SEC_VERSION ||
 	    hdr_len < BPFSIG_SEC_HDR_SIZE || hdr_len % 8 || hdr_len > len ||
-	    be32_to_cpu(hdr->total_len) != len)
+	    be32toh(hdr->total_len) != len)
 		return bpfsig_err(-EBADMSG);
-	cnt = be32_to_cpu(hdr->rec_cnt);
+	cnt = be32toh(hdr->rec_cnt);
 	p += hdr_len;
 	for (i = 0; i < cnt; i++) {
 		const struct bpfsig_sec_record *r = (const void *)p;
 		struct bpfsig_record rec = {};
-		u32 rec_len, nlen, alen;
+		__u32 rec_len, nlen, alen;
 		char name[BPFSIG_SEC_MAX_NAME + 1];
 
 		if ((size_t)(end - p) < BPFSIG_SEC_REC_SIZE)
 			return bpfsig_err(-EBADMSG);
-		rec_len = be32_to_cpu(r->rec_len);
-		nlen = be16_to_cpu(r->name_len);
-		alen = be32_to_cpu(r->appendix_len);
+		rec_len = be32toh(r->rec_len);
+		nlen = be16toh(r->name_len);
+		alen = be32toh(r->appendix_len);
 		if (rec_len > (size_t)(end - p) || r->reserved0 ||
 		    nlen > BPFSIG_SEC_MAX_NAME ||
 		    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
@@ -167,7 +168,7 @@ int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 		if (strlen(name) != nlen)
 			return bpfsig_err(-EBADMSG);
 		rec.name = name;
-		rec.flags = be32_to_cpu(r->flags);
+		rec.flags = be32toh(r->flags);
 		memcpy(rec.target, r->target, sizeof(rec.target));
 		rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
 		rec.appendix_len = alen;
@@ -200,21 +201,21 @@ int bpfsig_sigset__encode(const struct bpfsig_sigset *set, void **bufp,
 		return bpfsig_err(-ENOMEM);
 	hdr = (void *)buf;
 	memcpy(hdr->magic, BPFSIG_SEC_MAGIC, sizeof(hdr->magic));
-	hdr->version = cpu_to_be32(BPFSIG_SEC_VERSION);
-	hdr->hdr_len = cpu_to_be32(BPFSIG_SEC_HDR_SIZE);
-	hdr->rec_cnt = cpu_to_be32(set->cnt);
-	hdr->total_len = cpu_to_be32(len);
+	hdr->version = htobe32(BPFSIG_SEC_VERSION);
+	hdr->hdr_len = htobe32(BPFSIG_SEC_HDR_SIZE);
+	hdr->rec_cnt = htobe32(set->cnt);
+	hdr->total_len = htobe32(len);
 	p = buf + BPFSIG_SEC_HDR_SIZE;
 	for (i = 0; i < set->cnt; i++) {
 		const struct bpfsig_record *rec = &set->recs[i];
 		struct bpfsig_sec_record *r = (void *)p;
 		size_t nlen = strlen(rec->name);
 
-		r->rec_len = cpu_to_be32(BPFSIG_SEC_REC_SIZE + pad8(nlen) +
+		r->rec_len = htobe32(BPFSIG_SEC_REC_SIZE + pad8(nlen) +
 					 rec->appendix_len);
-		r->flags = cpu_to_be32(rec->flags);
-		r->name_len = cpu_to_be16(nlen);
-		r->appendix_len = cpu_to_be32(rec->appendix_len);
+		r->flags = htobe32(rec->flags);
+		r->name_len = htobe16(nlen);
+		r->appendix_len = htobe32(rec->appendix_len);
 		memcpy(r->target, rec->target, sizeof(r->target));
 		p += BPFSIG_SEC_REC_SIZE;
 		memcpy(p, rec->name, nlen);

@@ -2,6 +2,7 @@
 /*
  * libbpfsig: offline verification, mirroring the module's checks and errnos.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,10 @@ static void fill_info(struct bpfsig_sig_info *info,
 	const struct bpfsig_statement *st = blob->stmt;
 
 	memset(info, 0, sizeof(*info));
-	info->insn_cnt = be32_to_cpu(st->insn_cnt);
+	info->insn_cnt = be32toh(st->insn_cnt);
 	info->appendix_len = blob->total_len;
-	info->prog_type = be32_to_cpu(st->prog_type);
-	info->expected_attach_type = be32_to_cpu(st->expected_attach_type);
+	info->prog_type = be32toh(st->prog_type);
+	info->expected_attach_type = be32toh(st->expected_attach_type);
 	info->hash_algo = st->hash_algo;
 	info->digest_len = st->digest_len;
 	memcpy(info->digest, st->digest, sizeof(info->digest));
@@ -120,7 +121,7 @@ int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
 	unsigned char digest[BPFSIG_MAX_DIGEST_LEN];
 	const struct bpfsig_statement *st;
 	struct bpfsig_blob blob;
-	u32 type, attach;
+	__u32 type, attach;
 	int err, dlen;
 
 	if (!OPTS_VALID(opts, bpfsig_verify_opts) || !cert || !buf)
@@ -140,8 +141,8 @@ int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
 		attach = bpfsig_load_attach_type(type,
 				OPTS_GET(opts, expected_attach_type, 0));
 	} else {
-		type = be32_to_cpu(st->prog_type);
-		attach = be32_to_cpu(st->expected_attach_type);
+		type = be32toh(st->prog_type);
+		attach = be32toh(st->expected_attach_type);
 	}
 	err = bpfsig_statement_check(st, blob.insn_cnt, type, attach);
 	if (err)

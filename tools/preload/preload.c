@@ -47,7 +47,7 @@ static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 	memcpy(attr, uattr, size);
 	insns = (const void *)(unsigned long)attr->insns;
 	if (!insns || !attr->insn_cnt ||
-	    !bpfsig_blob_parse(insns, (u64)attr->insn_cnt * 8, &blob)) {
+	    !bpfsig_blob_parse(insns, (__u64)attr->insn_cnt * 8, &blob)) {
 		free(attr);
 		goto pass;
 	}

@@ -4,8 +4,11 @@
  * instructions, the signed statement it carries, and the canonical form of
  * the instructions that the statement's digest covers.
  *
- * This header and format.c compile unchanged into the kernel module and into
- * the userspace tools; Documentation/format.md is the same contract in words.
+ * This header and parse.c compile unchanged into the kernel module and into
+ * the userspace tools; write.c (building statements and trailers) only into
+ * the tools. Documentation/format.md is the same contract in words. Only
+ * __u8-style types appear here, so that the header means the same in both
+ * worlds without bringing kernel names into userspace.
  *
  * Layout of a signed instruction buffer (all lengths in bytes):
  *
@@ -23,26 +26,12 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
-#include <linux/errno.h>
-#include <linux/string.h>
 #include <linux/bpf.h>
-#include <asm/byteorder.h>
 #else
-#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
-#include <endian.h>
 #include <linux/types.h>
 #include <linux/bpf.h>
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-#define be16_to_cpu(x) be16toh(x)
-#define be32_to_cpu(x) be32toh(x)
-#define cpu_to_be16(x) htobe16(x)
-#define cpu_to_be32(x) htobe32(x)
 #endif
 
 #define BPFSIG_TRAILER_MAGIC	"~BPFSIG~"
@@ -74,13 +63,13 @@ typedef __u64 u64;
  * @reserved1: must be zero
  */
 struct bpfsig_trailer {
-	u8 magic[BPFSIG_MAGIC_LEN];
-	u8 version;
-	u8 reserved0[3];
+	__u8 magic[BPFSIG_MAGIC_LEN];
+	__u8 version;
+	__u8 reserved0[3];
 	__be32 stmt_len;
 	__be32 sig_len;
 	__be32 total_len;
-	u8 reserved1[8];
+	__u8 reserved1[8];
 };
 
 /* Digest algorithms of the canonical instructions (statement @hash_algo). */
@@ -108,18 +97,18 @@ enum bpfsig_hash_algo {
  * @digest: digest of the canonical instructions, zero-padded
  */
 struct bpfsig_statement {
-	u8 magic[BPFSIG_MAGIC_LEN];
+	__u8 magic[BPFSIG_MAGIC_LEN];
 	__be16 version;
-	u8 hash_algo;
-	u8 digest_len;
+	__u8 hash_algo;
+	__u8 digest_len;
 	__be32 prog_type;
 	__be32 expected_attach_type;
 	__be32 insn_cnt;
 	__be32 flags;
-	u8 keyid_len;
-	u8 reserved[3];
-	u8 keyid[BPFSIG_MAX_KEYID_LEN];
-	u8 digest[BPFSIG_MAX_DIGEST_LEN];
+	__u8 keyid_len;
+	__u8 reserved[3];
+	__u8 keyid[BPFSIG_MAX_KEYID_LEN];
+	__u8 digest[BPFSIG_MAX_DIGEST_LEN];
 };
 
 /**
@@ -131,11 +120,11 @@ struct bpfsig_statement {
  * @sig_len: its length
  */
 struct bpfsig_blob {
-	u32 insn_cnt;
-	u32 total_len;
+	__u32 insn_cnt;
+	__u32 total_len;
 	const struct bpfsig_statement *stmt;
-	const u8 *sig;
-	u32 sig_len;
+	const __u8 *sig;
+	__u32 sig_len;
 };
 
 /**
@@ -149,23 +138,47 @@ struct bpfsig_canon {
 int bpfsig_hash_digest_len(unsigned int hash_algo);
 const char *bpfsig_hash_name(unsigned int hash_algo);
 
-int bpfsig_trailer_parse(const struct bpfsig_trailer *t, u64 buf_len,
-			 u32 *total_len, u32 *sig_len);
-int bpfsig_tail_parse(const void *tail, u32 tail_len, u64 buf_len,
+/* parse.c: reading and checking, in the module and the tools */
+int bpfsig_trailer_parse(const struct bpfsig_trailer *t, __u64 buf_len,
+			 __u32 *total_len, __u32 *sig_len);
+int bpfsig_tail_parse(const void *tail, __u32 tail_len, __u64 buf_len,
 		      struct bpfsig_blob *blob);
-int bpfsig_blob_parse(const void *buf, u64 buf_len, struct bpfsig_blob *blob);
-int bpfsig_statement_check(const struct bpfsig_statement *stmt, u32 insn_cnt,
-			   u32 prog_type, u32 expected_attach_type);
-u32 bpfsig_load_attach_type(u32 prog_type, u32 expected_attach_type);
-void bpfsig_statement_init(struct bpfsig_statement *stmt, u32 prog_type,
-			   u32 expected_attach_type, u32 insn_cnt,
-			   unsigned int hash_algo, const u8 *digest,
-			   const u8 *keyid, unsigned int keyid_len);
-u32 bpfsig_blob_total_len(u32 sig_len);
-void bpfsig_trailer_init(struct bpfsig_trailer *t, u32 sig_len);
+int bpfsig_blob_parse(const void *buf, __u64 buf_len,
+		      struct bpfsig_blob *blob);
+int bpfsig_statement_check(const struct bpfsig_statement *stmt,
+			   __u32 insn_cnt, __u32 prog_type,
+			   __u32 expected_attach_type);
+__u32 bpfsig_load_attach_type(__u32 prog_type, __u32 expected_attach_type);
 
 void bpfsig_canon_init(struct bpfsig_canon *c);
 void bpfsig_canon_copy(struct bpfsig_canon *c, struct bpf_insn *dst,
-		       const struct bpf_insn *src, u32 cnt);
+		       const struct bpf_insn *src, __u32 cnt);
+
+/* Instructions canonicalized per call of the hash update function. */
+#define BPFSIG_CANON_CHUNK	512
+
+/**
+ * typedef bpfsig_hash_update_t - feed bytes to a hash
+ * @ctx: the caller's hash state
+ * @data: bytes to add
+ * @len: their length
+ *
+ * Return: 0, or a negative errno that stops bpfsig_canon_hash().
+ */
+typedef int (*bpfsig_hash_update_t)(void *ctx, const void *data, size_t len);
+
+int bpfsig_canon_hash(const struct bpf_insn *insns, __u32 cnt,
+		      struct bpf_insn chunk[BPFSIG_CANON_CHUNK],
+		      bpfsig_hash_update_t update, void *ctx);
+
+#ifndef __KERNEL__
+/* write.c: building what a signer appends, in the tools only */
+void bpfsig_statement_init(struct bpfsig_statement *stmt, __u32 prog_type,
+			   __u32 expected_attach_type, __u32 insn_cnt,
+			   unsigned int hash_algo, const __u8 *digest,
+			   const __u8 *keyid, unsigned int keyid_len);
+__u32 bpfsig_blob_total_len(__u32 sig_len);
+void bpfsig_trailer_init(struct bpfsig_trailer *t, __u32 sig_len);
+#endif
 
 #endif /* BPFSIG_FORMAT_H */

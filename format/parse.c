@@ -2,7 +2,7 @@
 /*
  * bpfsig signature format: trailer and statement parsing, canonical form.
  *
- * Shared verbatim by the kernel module and the userspace tools. Every check
+ * Compiled unchanged into the kernel module and the userspace tools. Every check
  * here is bounded by constants, never by the size of the program, and
  * returns a distinct errno:
  *
@@ -11,15 +11,8 @@
  *   -ENOPKG	 digest algorithm not supported
  *   -EKEYREJECTED statement does not describe this load
  */
+#include "compat.h"
 #include "format.h"
-
-#ifdef __KERNEL__
-#include <linux/build_bug.h>
-#include <linux/filter.h>
-#else
-#include <assert.h>
-#define BUILD_BUG_ON(c) static_assert(!(c), #c)
-#endif
 
 int bpfsig_hash_digest_len(unsigned int hash_algo)
 {
@@ -55,13 +48,34 @@ static bool all_zero(const u8 *p, size_t len)
 	return true;
 }
 
+/* The on-wire layout of Documentation/format.md, field by field. */
 static void check_layout(void)
 {
-	BUILD_BUG_ON(sizeof(struct bpfsig_trailer) != BPFSIG_TRAILER_SIZE);
-	BUILD_BUG_ON(sizeof(struct bpfsig_statement) != BPFSIG_STATEMENT_SIZE);
 	BUILD_BUG_ON(sizeof(struct bpf_insn) != 8);
-	BUILD_BUG_ON(BPFSIG_STATEMENT_SIZE % 8);
-	BUILD_BUG_ON(BPFSIG_TRAILER_SIZE % 8);
+	BUILD_BUG_ON(sizeof(struct bpfsig_trailer) != BPFSIG_TRAILER_SIZE);
+	BUILD_BUG_ON(BPFSIG_TRAILER_SIZE != 32);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, magic) != 0);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, version) != 8);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, reserved0) != 9);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, stmt_len) != 12);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, sig_len) != 16);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, total_len) != 20);
+	BUILD_BUG_ON(offsetof(struct bpfsig_trailer, reserved1) != 24);
+	BUILD_BUG_ON(sizeof(struct bpfsig_statement) != BPFSIG_STATEMENT_SIZE);
+	BUILD_BUG_ON(BPFSIG_STATEMENT_SIZE != 128);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, magic) != 0);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, version) != 8);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, hash_algo) != 10);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, digest_len) != 11);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, prog_type) != 12);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement,
+			      expected_attach_type) != 16);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, insn_cnt) != 20);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, flags) != 24);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, keyid_len) != 28);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, reserved) != 29);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, keyid) != 32);
+	BUILD_BUG_ON(offsetof(struct bpfsig_statement, digest) != 64);
 }
 
 /**
@@ -234,73 +248,6 @@ u32 bpfsig_load_attach_type(u32 prog_type, u32 expected_attach_type)
 	return expected_attach_type;
 }
 
-/**
- * bpfsig_statement_init() - build the statement a signer signs
- * @stmt: output
- * @prog_type: program type the program will be loaded as
- * @expected_attach_type: expected attach type it will be loaded with (as
- *	passed to BPF_PROG_LOAD; see bpfsig_load_attach_type())
- * @insn_cnt: number of program instructions
- * @hash_algo: enum bpfsig_hash_algo of @digest (must be valid)
- * @digest: digest of the canonical instructions
- * @keyid: subject key identifier of the signer, or NULL
- * @keyid_len: its length, at most BPFSIG_MAX_KEYID_LEN (longer is cut)
- */
-void bpfsig_statement_init(struct bpfsig_statement *stmt, u32 prog_type,
-			   u32 expected_attach_type, u32 insn_cnt,
-			   unsigned int hash_algo, const u8 *digest,
-			   const u8 *keyid, unsigned int keyid_len)
-{
-	int dlen = bpfsig_hash_digest_len(hash_algo);
-
-	memset(stmt, 0, sizeof(*stmt));
-	memcpy(stmt->magic, BPFSIG_STATEMENT_MAGIC, BPFSIG_MAGIC_LEN);
-	stmt->version = cpu_to_be16(BPFSIG_VERSION);
-	stmt->hash_algo = hash_algo;
-	stmt->digest_len = dlen > 0 ? dlen : 0;
-	stmt->prog_type = cpu_to_be32(prog_type);
-	stmt->expected_attach_type =
-		cpu_to_be32(bpfsig_load_attach_type(prog_type,
-						    expected_attach_type));
-	stmt->insn_cnt = cpu_to_be32(insn_cnt);
-	if (keyid) {
-		if (keyid_len > BPFSIG_MAX_KEYID_LEN)
-			keyid_len = BPFSIG_MAX_KEYID_LEN;
-		stmt->keyid_len = keyid_len;
-		memcpy(stmt->keyid, keyid, keyid_len);
-	}
-	if (dlen > 0)
-		memcpy(stmt->digest, digest, dlen);
-}
-
-/**
- * bpfsig_blob_total_len() - bytes appended for a CMS blob of @sig_len bytes
- * @sig_len: length of the CMS blob
- *
- * Return: statement + signature + padding + trailer, a multiple of 8.
- */
-u32 bpfsig_blob_total_len(u32 sig_len)
-{
-	u32 len = BPFSIG_STATEMENT_SIZE + sig_len + BPFSIG_TRAILER_SIZE;
-
-	return (len + 7) & ~7u;
-}
-
-/**
- * bpfsig_trailer_init() - build the trailer for a CMS blob of @sig_len bytes
- * @t: output
- * @sig_len: length of the CMS blob
- */
-void bpfsig_trailer_init(struct bpfsig_trailer *t, u32 sig_len)
-{
-	memset(t, 0, sizeof(*t));
-	memcpy(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN);
-	t->version = BPFSIG_VERSION;
-	t->stmt_len = cpu_to_be32(BPFSIG_STATEMENT_SIZE);
-	t->sig_len = cpu_to_be32(sig_len);
-	t->total_len = cpu_to_be32(bpfsig_blob_total_len(sig_len));
-}
-
 void bpfsig_canon_init(struct bpfsig_canon *c)
 {
 	c->pending_src = -1;
@@ -344,4 +291,36 @@ void bpfsig_canon_copy(struct bpfsig_canon *c, struct bpf_insn *dst,
 		}
 		dst[i] = insn;
 	}
+}
+
+/**
+ * bpfsig_canon_hash() - feed the canonical form of a program to a hash
+ * @insns: the program's instructions
+ * @cnt: how many
+ * @chunk: scratch space for BPFSIG_CANON_CHUNK instructions
+ * @update: adds bytes to the caller's hash (and may reschedule)
+ * @ctx: passed to @update
+ *
+ * The one loop the module and the tools use to hash what a statement's
+ * digest covers; an ld_imm64 may straddle two chunks.
+ *
+ * Return: 0, or the first non-zero return of @update.
+ */
+int bpfsig_canon_hash(const struct bpf_insn *insns, u32 cnt,
+		      struct bpf_insn chunk[BPFSIG_CANON_CHUNK],
+		      bpfsig_hash_update_t update, void *ctx)
+{
+	struct bpfsig_canon canon;
+	u32 i, n;
+	int err;
+
+	bpfsig_canon_init(&canon);
+	for (i = 0; i < cnt; i += n) {
+		n = cnt - i < BPFSIG_CANON_CHUNK ? cnt - i : BPFSIG_CANON_CHUNK;
+		bpfsig_canon_copy(&canon, chunk, insns + i, n);
+		err = update(ctx, chunk, n * sizeof(*chunk));
+		if (err)
+			return err;
+	}
+	return 0;
 }
