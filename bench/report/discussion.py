@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What the figures say, target by target: reasons and fixes. Each
+function gives one item of the list, or None."""
+import statistics
+
+from .cases import CASE_DESC, GROUP_FORGED
+from .fmt import fmt_int, fmt_signed, fmt_time, fmt_x
+from .judge import TARGETS
+from .template import render
+
+GROUP_NAMES = {"unsigned": "Unsigned and malformed loads",
+               "forged": "Forged signatures and wrong statements"}
+
+
+def refusals(run, t, name):
+    group = t.groups[name]
+    good = [r for r in group.refusals if r.measured]
+    if not good:
+        return None
+    what = GROUP_NAMES[name]
+    if group.ok:
+        worst = max(good, key=lambda r: r.worst)
+        flat_worst = max(good, key=lambda r: r.flat)
+        return render("say-refusal-met", what=what,
+                      flat="%.2f" % flat_worst.flat,
+                      flat_case=flat_worst.case,
+                      cheaper=fmt_x(min(r.cheap for r in good)),
+                      big=fmt_int(run.insns("straight", t.big)),
+                      worst_case=worst.case, worst=fmt_time(worst.worst))
+    bad = [r for r in good if not r.ok]
+    details = " ".join(
+        render("say-refusal-case", case=r.case, flat="%.2f" % r.flat,
+               cheaper=fmt_x(r.cheap),
+               stage=("all at the syscall stage" if r.early else
+                      "NOT all at the syscall stage")) for r in bad)
+    return render("say-refusal-missed", what=what,
+                  cases=", ".join(r.case for r in bad) or "missing cells",
+                  details=details,
+                  flat_note=(render("say-flat-note")
+                             if any(r.flat > TARGETS["flat"] for r in bad)
+                             else None),
+                  cheap_note=(render("say-cheap-note")
+                              if any(r.cheap < group.need for r in bad)
+                              else None))
+
+
+def costliest(run, t):
+    if not run.get("straight", t.big, "nomod"):
+        return None
+    costs = [(c, run.get("straight", t.big, c)) for c in GROUP_FORGED]
+    costs = [(c, r) for c, r in costs if r and r.n]
+    if not costs:
+        return None
+    c, r = max(costs, key=lambda x: float(x[1].median_ns))
+    return render("say-costliest", case=c, median=fmt_time(r.median_ns),
+                  insns=fmt_int(r.insns),
+                  decision=fmt_time(r.decision_mean_ns),
+                  why=(render("say-costliest-rsa") if c == "forged-badsig"
+                       else CASE_DESC[c]))
+
+
+def replay(run, t):
+    if not t.replay:
+        return None
+    x = t.replay[-1]
+    above = [y for y in t.replay if y.ratio > 1]
+    insns = run.insns("straight", x.param)
+    return render(
+        "say-replay", insns=fmt_int(insns), replay=fmt_time(x.replay),
+        mb="%.1f" % (insns * 8 / 1e6), copy=fmt_time(x.copy),
+        verifier=render("say-replay-reuse" if t.reuse else "say-replay-again"),
+        accounted=fmt_time(x.accounted),
+        where=("within the bound" if x.ratio <= 1 else
+               "%.0f%% above the bound" % (100 * (x.ratio - 1))),
+        vs=fmt_x(x.vs),
+        above=render(
+            "say-replay-above",
+            sizes=", ".join(fmt_int(run.insns("straight", y.param))
+                            for y in above),
+            by=", ".join("%s (%.2fx)" % (fmt_time(y.replay - y.bound),
+                                         y.ratio) for y in above))
+        if above else None)
+
+
+def decompose(run, param):
+    """The signed-load cost split for one straight-line size (split.csv)."""
+    for r in run.split:
+        if r.param == param and r.cycles:
+            return r
+    return None
+
+
+def signature_ns(run, small):
+    """The module's time for a signature verification: forged-badsig."""
+    badsig = run.get("straight", small, "forged-badsig")
+    return (float(badsig.decision_mean_ns)
+            if badsig and badsig.decisions else None)
+
+
+def split(run, t):
+    small = min(run.params("straight"))
+    parts = decompose(run, small)
+    if not parts:
+        return None
+    sig_ns = signature_ns(run, small)
+    values = dict(insns=fmt_int(run.insns("straight", small)),
+                  appendix=fmt_signed(parts.appendix_ns),
+                  verifier=fmt_signed(parts.verifier_stage_ns),
+                  syscall=fmt_signed(parts.syscall_stage_ns))
+    if not t.reuse:
+        return render("say-split-twice",
+                      accounted=fmt_time(parts.decision_mean_ns), **values)
+    valid = run.get("straight", small, "valid")
+    return render("say-split-reuse",
+                  valid=fmt_time(float(valid.decision_mean_ns)),
+                  signature=fmt_time(sig_ns) if sig_ns else "?", **values)
+
+
+def corpus_once(t, ok_rows):
+    if not t.reuse:
+        return render("say-corpus-twice")
+    return render("say-corpus-once",
+                  verified=str(sum(c.syscall_stage_verified or 0
+                                   for c in ok_rows)),
+                  accepted=str(sum(c.accepted for c in ok_rows)))
+
+
+def corpus(run, t):
+    if t.corpus_median is None:
+        return None
+    if t.corpus_ok:
+        return render("say-corpus-met", median="%+.1f%%" % t.corpus_median)
+    small = min(run.params("straight"))
+    ok_rows = [c for c in run.corpus if c.measured]
+    under = [c for c in ok_rows if c.overhead_pct <= TARGETS["corpus_pct"]]
+    fixed = statistics.median(float(c.diff_median_ns) for c in ok_rows)
+    sig_ns = signature_ns(run, small)
+    garbage = run.get("straight", small, "forged-garbage")
+    return render(
+        "say-corpus-missed", median="%+.1f%%" % t.corpus_median,
+        target="%g" % TARGETS["corpus_pct"], under=str(len(under)),
+        programs=str(len(ok_rows)),
+        under_list=(" (%s)" % ", ".join("%s/%s" % (c.object, c.program)
+                                        for c in under)) if under else "",
+        fixed=fmt_time(fixed),
+        signature=fmt_time(sig_ns) if sig_ns else "?",
+        parsing=fmt_time(garbage.decision_mean_ns) if garbage else "?",
+        verify=fmt_time(statistics.median(float(c.unsigned_median_ns)
+                                          for c in ok_rows)),
+        need=fmt_time(fixed / (TARGETS["corpus_pct"] / 100)),
+        once=" " + corpus_once(t, ok_rows))
+
+
+def hashing(run, t):
+    hs = t.hash
+    if not hs:
+        return None
+    rehash = ""
+    if hs.rehash is not None:
+        rehash = render("say-hash-rehash", driver=hs.rehash,
+                        mbs="%.1f" % hs.rehash_mbs) + " "
+    return render("say-hash", default=hs.default,
+                  module_mbs="%.1f" % hs.module_mbs, fastest=hs.fastest,
+                  fastest_mbs="%.1f" % hs.fastest_mbs,
+                  default_mbs=("%.1f" % hs.default_mbs
+                               if hs.default_mbs else "?"),
+                  frac="%.0f" % (100 * hs.frac),
+                  driver_frac="%.0f" % (100 * hs.driver_frac),
+                  rehash=rehash, verdict="Met" if hs.ok else "**Missed**")
+
+
+def discussion(run, t):
+    items = [refusals(run, t, "unsigned"), refusals(run, t, "forged"),
+             costliest(run, t), replay(run, t), split(run, t),
+             corpus(run, t), hashing(run, t)]
+    items = [i for i in items if i is not None]
+    return render("say", items="\n".join(items) if items else None)

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The targets of issue 5, judged on one run: each MET or MISSED, with the
+figures it was judged on."""
+import statistics
+from dataclasses import dataclass
+from typing import Optional
+
+from .cases import GROUP_FORGED, GROUP_UNSIGNED
+
+TARGETS = {
+    "flat": 2.0,            # max/min of the median over 1k..1M
+    "cheap_unsigned": 10000,
+    "cheap_forged": 1000,
+    "corpus_pct": 5.0,
+    "hash_frac": 0.80,      # module throughput >= 80% of the fastest driver
+}
+
+
+@dataclass
+class Refusal:
+    """One refused case over the straight-line sizes; no figures if a
+    cell is missing or failed."""
+    case: str
+    flat: Optional[float] = None    # max/min of the medians over the sizes
+    cheap: Optional[float] = None   # verifying the largest / worst median
+    worst: Optional[float] = None   # the worst median
+    ok: bool = False
+    early: bool = False             # every load refused at the syscall stage
+    best: Optional[float] = None
+    cell_flat: Optional[float] = None  # max/min of the separate cells
+
+    @property
+    def measured(self):
+        return self.flat is not None
+
+
+@dataclass
+class Group:
+    refusals: list
+    ok: bool
+    need: int                       # how many times cheaper, at least
+
+
+@dataclass
+class Replay:
+    """A valid statement replayed onto another program, against its bound:
+    the kernel's copy + one legitimate verification."""
+    param: int
+    replay: float
+    copy: float
+    checks: float
+    sig: float
+    bound: float
+    ratio: float
+    vs: float
+    accounted: float
+
+
+@dataclass
+class Hashing:
+    module_mbs: float
+    fastest: str
+    fastest_mbs: float
+    default: str
+    default_mbs: Optional[float]
+    frac: float
+    bytes: int
+    driver_frac: float
+    ok: bool = False
+    rehash: Optional[str] = None
+    rehash_mbs: Optional[float] = None
+
+
+@dataclass
+class Verdict:
+    verify_1m_ns: Optional[float]
+    big: int
+    groups: dict                    # "unsigned", "forged" -> Group
+    reuse: bool
+    replay: list
+    corpus_pcts: list
+    corpus_median: Optional[float]
+    corpus_ok: bool
+    hash: Optional[Hashing]
+
+
+def median_ns(r):
+    return float(r.median_ns) if r and r.n > 0 else None
+
+
+def module_reuses(run):
+    """True if valid loads were verified once (syscall_stage_verified)."""
+    for r in run.loads:
+        if (r.case == "valid" and r.phase == "enforce" and
+                (r.syscall_stage_verified
+                 if r.syscall_stage_verified is not None else -1) > 0):
+            return True
+    return False
+
+
+def judge_refusal(run, case, need, verify_1m):
+    straight = run.params("straight")
+    cell_meds = [median_ns(run.get("straight", p, case)) for p in straight]
+    # the interleaved measurement when there is one (flat.csv)
+    if all((case, p) in run.flat for p in straight):
+        meds = [median_ns(run.flat[(case, p)]) for p in straight]
+        if any(run.flat[(case, p)].errors for p in straight):
+            meds = [None]
+    else:
+        meds = cell_meds
+    if None in meds or not verify_1m:
+        return Refusal(case)
+    flat = max(meds) / min(meds)
+    cheap = verify_1m / max(meds)
+    early = all(run.get("straight", p, case).syscall_stage_refusals ==
+                run.get("straight", p, case).n for p in straight)
+    return Refusal(case, flat, cheap, max(meds),
+                   flat <= TARGETS["flat"] and cheap >= need and early,
+                   early, min(meds),
+                   (max(cell_meds) / min(cell_meds)
+                    if None not in cell_meds else None))
+
+
+def judge_group(run, cases, need, verify_1m):
+    refusals = [judge_refusal(run, c, need, verify_1m) for c in cases]
+    return Group(refusals, all(r.ok for r in refusals), need)
+
+
+def judge_replay(run, reuse):
+    """Replay: bound = the kernel's copy + one legitimate verification
+    (signature + statement/revocation/digest checks)."""
+    rep = []
+    for p in run.params("straight"):
+        r = run.get("straight", p, "replay")
+        copy = run.get("straight", p, "ref-copy")
+        valid = run.get("straight", p, "valid")
+        ver = run.get("straight", p, "nomod")
+        badsig = run.get("straight", p, "forged-badsig")
+        if not (r and copy and valid and ver and r.n):
+            continue
+        checks = float(valid.decision_mean_ns)
+        sig = (float(badsig.decision_mean_ns)
+               if reuse and badsig and badsig.decisions else 0.0)
+        bound = median_ns(copy) + checks + sig
+        rep.append(Replay(param=p, replay=median_ns(r), copy=median_ns(copy),
+                          checks=checks, sig=sig, bound=bound,
+                          ratio=median_ns(r) / bound,
+                          vs=median_ns(ver) / median_ns(r),
+                          accounted=float(r.decision_mean_ns)))
+    return rep
+
+
+def hash_slope(small, big, nbytes):
+    """MB/s of the module's verify path: the slope of its decision time
+    from the valid load @small to @big, @nbytes larger."""
+    d = float(big.decision_mean_ns) - float(small.decision_mean_ns)
+    return nbytes / (d / 1e9) / 1e6 if d > 0 else 0
+
+
+def judge_hash(run):
+    """The module's effective throughput vs the fastest driver."""
+    straight = run.params("straight")
+    small, big = min(straight), max(straight)
+    v_small = run.get("straight", small, "valid", "enforce")
+    v_big = run.get("straight", big, "valid", "enforce")
+    good = [h for h in run.hash if not h.error and h.driver != "sha256"]
+    if not (v_small and v_big and good):
+        return None
+    nbytes = (v_big.insns - v_small.insns) * 8
+    mod_mbs = hash_slope(v_small, v_big, nbytes)
+    fastest = max(good, key=lambda h: float(h.mb_per_s))
+    default = run.drivers.get("default", "?")
+    drv = [h for h in good if h.driver == default]
+    default_mbs = float(drv[0].mb_per_s) if drv else None
+    fastest_mbs = float(fastest.mb_per_s)
+    hs = Hashing(module_mbs=mod_mbs, fastest=fastest.driver,
+                 fastest_mbs=fastest_mbs, default=default,
+                 default_mbs=default_mbs, frac=mod_mbs / fastest_mbs,
+                 bytes=nbytes, driver_frac=(default_mbs or 0) / fastest_mbs)
+    rs = run.get("straight", small, "valid", "rehash")
+    rb = run.get("straight", big, "valid", "rehash")
+    if rs and rb:
+        hs.rehash = run.drivers.get("rehash", "?")
+        hs.rehash_mbs = hash_slope(rs, rb, nbytes)
+    hs.ok = (hs.frac >= TARGETS["hash_frac"] and
+             hs.driver_frac >= TARGETS["hash_frac"])
+    return hs
+
+
+def judge(run):
+    big = max(run.params("straight"))
+    verify_1m = median_ns(run.get("straight", big, "nomod"))
+    groups = {
+        "unsigned": judge_group(run, GROUP_UNSIGNED,
+                                TARGETS["cheap_unsigned"], verify_1m),
+        "forged": judge_group(run, GROUP_FORGED, TARGETS["cheap_forged"],
+                              verify_1m),
+    }
+    reuse = module_reuses(run)
+    # signed-load overhead over the corpus
+    pcts = [c.overhead_pct for c in run.corpus if c.measured]
+    median = statistics.median(pcts) if pcts else None
+    return Verdict(verify_1m_ns=verify_1m, big=big, groups=groups,
+                   reuse=reuse, replay=judge_replay(run, reuse),
+                   corpus_pcts=pcts, corpus_median=median,
+                   corpus_ok=(median is not None and
+                              median <= TARGETS["corpus_pct"]),
+                   hash=judge_hash(run))

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+"""One run's raw data (RAW_DIR), read into records, and the lookups the
+report makes in it."""
+import csv
+import os
+import sys
+from dataclasses import dataclass, field
+
+from .records import (Corpus, CorpusFailed, Flat, Flood, Hash, Load, Prog,
+                      Split, parse)
+
+
+def read_rows(path):
+    """The rows of a CSV file as dicts of strings; none if it is absent."""
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def read_kv(path):
+    """key=value lines (machine.txt, host.txt, drivers.txt)."""
+    kv = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                kv[k] = v
+    return kv
+
+
+@dataclass
+class Run:
+    raw: str
+    rows: dict = field(default_factory=dict)   # file stem -> raw rows
+    loads: list = field(default_factory=list)
+    progs: list = field(default_factory=list)
+    flood: list = field(default_factory=list)
+    corpus: list = field(default_factory=list)
+    corpus_failed: list = field(default_factory=list)
+    hash: list = field(default_factory=list)
+    split: list = field(default_factory=list)
+    flat: dict = field(default_factory=dict)   # (case, param) -> Flat
+    machine: dict = field(default_factory=dict)
+    host: dict = field(default_factory=dict)
+    drivers: dict = field(default_factory=dict)
+    cell: dict = field(default_factory=dict)   # (phase, family, param, case)
+    processed: dict = field(default_factory=dict)  # (family, param) -> insns
+
+    def get(self, family, param, case, phase=None):
+        """The cell of @case, in @phase or the first phase that has it."""
+        phases = [phase] if phase else ["nomod", "off", "enforce"]
+        for ph in phases:
+            r = self.cell.get((ph, family, param, case))
+            if r:
+                return r
+        return None
+
+    def params(self, family):
+        return sorted({r.param for r in self.loads
+                       if r.family == family and r.phase != "rehash"})
+
+    def insns(self, family, param):
+        r = self.get(family, param, "nomod")
+        return r.insns if r else param
+
+
+TABLES = {"loads": Load, "progs": Prog, "flood": Flood, "corpus": Corpus,
+          "corpus-failed": CorpusFailed, "hash": Hash, "split": Split,
+          "flat": Flat}
+
+
+def load_run(raw):
+    run = Run(raw)
+    records = {}
+    for stem, cls in TABLES.items():
+        run.rows[stem] = read_rows(os.path.join(raw, stem + ".csv"))
+        records[stem] = [parse(cls, r) for r in run.rows[stem]]
+    run.loads, run.progs = records["loads"], records["progs"]
+    run.flood, run.corpus = records["flood"], records["corpus"]
+    run.corpus_failed = records["corpus-failed"]
+    run.hash, run.split = records["hash"], records["split"]
+    run.flat = {(r.case, r.param): r for r in records["flat"]}
+    for name in ("machine", "host", "drivers"):
+        setattr(run, name, read_kv(os.path.join(raw, name + ".txt")))
+    if not run.loads:
+        sys.exit("report: no loads.csv in %s" % raw)
+    run.cell = {(r.phase, r.family, r.param, r.case): r for r in run.loads}
+    run.processed = {(p.family, p.param): p.verified_insns
+                     for p in run.progs}
+    return run
