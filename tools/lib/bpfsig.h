@@ -8,13 +8,18 @@
  * a pointer / NULL with errno set; nothing here exits; diagnostics go through
  * the callback installed with bpfsig_set_print().
  *
- * Errors shared with the kernel module (see Documentation/format.md):
- *   -ENODATA       the program carries no signature
+ * Errors shared with the kernel module (see Documentation/format.md and the
+ * errno table of Documentation/admin-guide.md):
+ *   -ENODATA       the program carries no signature (offline)
+ *   -EPERM         the module refused a program without a signature
  *   -EBADMSG       the trailer, statement or CMS blob is malformed
  *   -ENOPKG        digest or public-key algorithm not supported
  *   -EKEYREJECTED  bad signature, statement not describing this load, or
  *                  digest mismatch
  *   -ENOKEY        the signer is not the given certificate (not in keyring)
+ *   -EKEYREVOKED   the signing key or the signed statement is revoked
+ *                  (the module only)
+ * bpfsig_strerror() and bpfsig_errno_name() know all seven.
  */
 #ifndef __BPFSIG_H
 #define __BPFSIG_H
@@ -73,6 +78,16 @@ BPFSIG_API const char *bpfsig_errno_name(int err);
 
 /* ---- hash algorithms ------------------------------------------------ */
 
+/* Digest algorithms of a statement (its hash_algo byte, on the wire). */
+#ifndef BPFSIG_HASH_ALGO_DEFINED	/* also defined by the format code */
+#define BPFSIG_HASH_ALGO_DEFINED
+enum bpfsig_hash_algo {
+	BPFSIG_HASH_SHA256 = 1,
+	BPFSIG_HASH_SHA384 = 2,
+	BPFSIG_HASH_SHA512 = 3,
+};
+#endif
+
 /* "sha256"/"sha384"/"sha512" -> BPFSIG_HASH_* (1..3), or -ENOPKG. */
 BPFSIG_API int bpfsig_hash_by_name(const char *name);
 /* BPFSIG_HASH_* -> "sha256"..., or NULL. */
@@ -128,10 +143,6 @@ BPFSIG_API bool bpfsig_key__can_sign(const struct bpfsig_key *key);
  */
 BPFSIG_API int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf,
 				 size_t len);
-
-/* Subject of the certificate, one line ("CN = ..."), in @buf. */
-BPFSIG_API int bpfsig_key__subject(const struct bpfsig_key *key, char *buf,
-				   size_t len);
 
 /* ---- key generation ------------------------------------------------- */
 

@@ -305,21 +305,3 @@ int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf, size_t len)
 	memcpy(buf, key->keyid, len < key->keyid_len ? len : key->keyid_len);
 	return key->keyid_len;
 }
-
-int bpfsig_key__subject(const struct bpfsig_key *key, char *buf, size_t len)
-{
-	BIO *b;
-	int n;
-
-	if (!key || !len)
-		return bpfsig_err(-EINVAL);
-	b = BIO_new(BIO_s_mem());
-	if (!b)
-		return bpfsig_err(-ENOMEM);
-	X509_NAME_print_ex(b, X509_get_subject_name(key->cert), 0,
-			   XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-	n = BIO_read(b, buf, len - 1);
-	BIO_free(b);
-	buf[n > 0 ? n : 0] = 0;
-	return 0;
-}

@@ -72,6 +72,8 @@ static const struct {
 	{ ENOPKG,	"ENOPKG",	"unsupported algorithm" },
 	{ EKEYREJECTED,	"EKEYREJECTED",	"signature rejected" },
 	{ ENOKEY,	"ENOKEY",	"signed by an unknown key" },
+	{ EKEYREVOKED,	"EKEYREVOKED",	"key or signature revoked" },
+	{ EPERM,	"EPERM",	"refused: not signed" },
 };
 
 const char *bpfsig_errno_name(int err)

@@ -3,8 +3,10 @@
  * libbpfsig: sets of signed loads, their on-disk encoding (bpfsig_sec.h)
  * and matching a load against them.
  */
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -16,6 +18,27 @@ struct bpfsig_sigset {
 	struct bpfsig_record *recs;
 	size_t cnt, cap;
 };
+
+/* The on-disk layout of bpfsig_sec.h, field by field. */
+#define SEC_FIELD(type, field, off) \
+	static_assert(offsetof(struct type, field) == (off), #type "." #field)
+static_assert(sizeof(struct bpfsig_sec_header) == BPFSIG_SEC_HDR_SIZE &&
+	      BPFSIG_SEC_HDR_SIZE == 32, "struct bpfsig_sec_header size");
+SEC_FIELD(bpfsig_sec_header, magic, 0);
+SEC_FIELD(bpfsig_sec_header, version, 8);
+SEC_FIELD(bpfsig_sec_header, hdr_len, 12);
+SEC_FIELD(bpfsig_sec_header, rec_cnt, 16);
+SEC_FIELD(bpfsig_sec_header, total_len, 20);
+SEC_FIELD(bpfsig_sec_header, reserved, 24);
+static_assert(sizeof(struct bpfsig_sec_record) == BPFSIG_SEC_REC_SIZE &&
+	      BPFSIG_SEC_REC_SIZE == 48, "struct bpfsig_sec_record size");
+SEC_FIELD(bpfsig_sec_record, rec_len, 0);
+SEC_FIELD(bpfsig_sec_record, flags, 4);
+SEC_FIELD(bpfsig_sec_record, name_len, 8);
+SEC_FIELD(bpfsig_sec_record, reserved0, 10);
+SEC_FIELD(bpfsig_sec_record, appendix_len, 12);
+SEC_FIELD(bpfsig_sec_record, target, 16);
+static_assert(sizeof(BPFSIG_SEC_MAGIC) - 1 == 8, "BPFSIG_SEC_MAGIC length");
 
 struct bpfsig_sigset *bpfsig_sigset__new(void)
 {

@@ -106,7 +106,8 @@ int main(int argc, char **argv)
 	memcpy(buf + sizeof(insns), app, app_len);
 
 	err = bpfsig_verify_blob(cert, buf, len, NULL, &info);
-	CHECK(!err && info.insn_cnt == 2 && info.hash_algo == 2 &&
+	CHECK(!err && info.insn_cnt == 2 &&
+	      info.hash_algo == BPFSIG_HASH_SHA384 &&
 	      info.digest_len == 48, "verify: %d", err);
 	{
 		BPFSIG_OPTS(bpfsig_verify_opts, v, .check_type = true,
@@ -145,6 +146,9 @@ int main(int argc, char **argv)
 
 	CHECK(!strcmp(bpfsig_strerror(-EKEYREJECTED),
 		      "signature rejected (EKEYREJECTED)"), "bpfsig_strerror");
+	CHECK(!strcmp(bpfsig_errno_name(EKEYREVOKED), "EKEYREVOKED") &&
+	      !strcmp(bpfsig_errno_name(-EPERM), "EPERM"),
+	      "errno table: EKEYREVOKED, EPERM");
 
 	if (argc > 4) {
 		set = bpfsig_sigset__new();
