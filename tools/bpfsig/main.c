@@ -4,16 +4,11 @@
  * load them, and manage the module's keyring and policy.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "main.h"
@@ -122,125 +117,10 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 
 int read_file(const char *path, void **buf, size_t *len)
 {
-	size_t cap = 65536, n = 0;
-	char *b = NULL, *nb;
-	ssize_t r;
-	int fd;
+	int err = bpfsig_read_file(path, buf, len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		p_err("%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	for (;;) {
-		if (!b || n == cap) {
-			cap = b ? cap * 2 : cap;
-			nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				close(fd);
-				p_err("%s: out of memory", path);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			int err = errno;
-
-			if (err == EINTR)
-				continue;
-			free(b);
-			close(fd);
-			p_err("%s: %s", path, strerror(err));
-			return -err;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-int write_file_atomic(const char *path, const struct iovec *iov, int n)
-{
-	char *tmp = NULL, *dup = NULL, *dir;
-	struct stat st;
-	mode_t mode;
-	int fd = -1, i, err = 0;
-	size_t off;
-	ssize_t w;
-
-	if (stat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			p_err("%s: not a regular file", path);
-			return -EINVAL;
-		}
-		mode = st.st_mode & 07777;
-	} else {
-		mode_t um = umask(0);
-
-		umask(um);
-		mode = 0644 & ~um;
-	}
-	dup = strdup(path);
-	if (!dup || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dup),
-			     basename((char *)path)) < 0) {
-		free(dup);
-		p_err("%s: out of memory", path);
-		return -ENOMEM;
-	}
-	dir = NULL;
-	(void)dir;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		p_err("%s: cannot create temporary file in its directory: %s",
-		      path, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		for (off = 0; off < iov[i].iov_len; off += w) {
-			w = write(fd, (const char *)iov[i].iov_base + off,
-				  iov[i].iov_len - off);
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w <= 0) {
-				err = w < 0 ? -errno : -EIO;
-				p_err("%s: write failed: %s", path,
-				      strerror(-err));
-				goto out;
-			}
-		}
-	}
-	if (fchmod(fd, mode) || fsync(fd)) {
-		err = -errno;
-		p_err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (close(fd)) {
-		fd = -1;
-		err = -errno;
-		p_err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		err = -errno;
-		p_err("%s: rename failed: %s", path, strerror(errno));
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (err && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dup);
+	if (err)
+		p_err("%s: %s", path, strerror(-err));
 	return err;
 }
 

@@ -30,14 +30,8 @@ __attribute__((format(printf, 1, 2))) void p_err(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void p_info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void p_usage(const char *fmt, ...);
 
-/* Read a whole file: 0 or -errno (message printed, naming @path). */
+/* bpfsig_read_file(), the reason printed naming @path: 0 or -errno */
 int read_file(const char *path, void **buf, size_t *len);
-/*
- * Write @n buffers to @path via a temporary file in the same directory and
- * rename(); the original (if any) keeps its mode and is untouched on error.
- */
-struct iovec;
-int write_file_atomic(const char *path, const struct iovec *iov, int n);
 
 void hex_str(const void *buf, size_t len, char *out);
 const char *prog_type_str(__u32 type, char *buf, size_t len);

@@ -74,8 +74,11 @@ static int sign_raw(const char *path, const char *out, struct bpfsig_key *key,
 	iov[0].iov_len = insn_cnt * 8;
 	iov[1].iov_base = app;
 	iov[1].iov_len = app_len;
-	if (write_file_atomic(out, iov, 2))
+	err = bpfsig_write_file(out, iov, 2);
+	if (err) {
+		p_err("%s: cannot write: %s", out, strerror(-err));
 		goto err_out;
+	}
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "file", out);

@@ -313,9 +313,6 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 		    __u32 expected_attach_type, const struct bpf_insn *insns,
 		    size_t insn_cnt);
 
-/* SHA-256 of a file (a target BTF). */
-BPFSIG_API int bpfsig_file_sha256(const char *path, __u8 digest[32]);
-
 struct bpfsig_obj_sign_opts {
 	size_t sz;
 	const char *hash;	/* as bpfsig_sign_opts */
@@ -398,6 +395,34 @@ struct bpfsig_load_opts {
  */
 BPFSIG_API int bpfsig_object__load(struct bpf_object *obj,
 				   const struct bpfsig_load_opts *opts);
+
+/* ---- files ----------------------------------------------------------- */
+
+struct iovec;
+
+/*
+ * bpfsig_read_file() - read a whole file into a malloc()ed buffer
+ * @buf: set to the contents, NUL-terminated (not counted in @len)
+ * Return: 0, -errno of open()/read(), -EISDIR, -ENOMEM. Prints nothing.
+ */
+BPFSIG_API int bpfsig_read_file(const char *path, void **buf, size_t *len);
+
+/*
+ * bpfsig_write_file() - replace @path atomically with @iov_cnt buffers
+ *
+ * Writes a temporary file in the directory of @path, fsync()s it, gives it
+ * the mode of the file it replaces (new files: 0644 less the umask) and
+ * rename()s it over @path: @path is complete or untouched, and no
+ * temporary file is left behind. A @path that exists and is not a regular
+ * file is refused.
+ *
+ * Return: 0, -EINVAL, or -errno of the failing call (reason printed).
+ */
+BPFSIG_API int bpfsig_write_file(const char *path, const struct iovec *iov,
+				 int iov_cnt);
+
+/* SHA-256 of a file (a target BTF). Return: 0 or as bpfsig_read_file(). */
+BPFSIG_API int bpfsig_file_sha256(const char *path, __u8 digest[32]);
 
 #ifdef __cplusplus
 }

@@ -67,8 +67,24 @@ static inline void *bpfsig_err_ptr(int err)
 
 BPFSIG_INTERNAL const EVP_MD *bpfsig_md(int hash_algo);
 
-/* Read a whole file; *len set; NUL-terminated for convenience. */
-BPFSIG_INTERNAL int bpfsig_read_file(const char *path, void **buf,
-				     size_t *len);
+/*
+ * Replacing a file atomically (file.c): bpfsig_tmpfile_open() creates a
+ * temporary file next to @path (refusing a @path that exists and is not a
+ * regular file); the caller writes to fd, then either commits (fsync,
+ * mode of @like, rename() over @path) or discards it. Both print why they
+ * failed and leave nothing behind.
+ */
+struct bpfsig_tmpfile {
+	int fd;
+	char *tmp;
+	const char *path;
+};
+
+BPFSIG_INTERNAL int bpfsig_tmpfile_open(struct bpfsig_tmpfile *t,
+					const char *path);
+BPFSIG_INTERNAL int bpfsig_tmpfile_commit(struct bpfsig_tmpfile *t,
+					  const char *like);
+BPFSIG_INTERNAL void bpfsig_tmpfile_discard(struct bpfsig_tmpfile *t);
+BPFSIG_INTERNAL int bpfsig_write_all(int fd, const void *buf, size_t len);
 
 #endif /* __LIBBPFSIG_INTERNAL_H */

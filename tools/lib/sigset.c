@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "libbpfsig_internal.h"
 #include "bpfsig_sec.h"
@@ -286,19 +285,4 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 			return &set->recs[i];
 	}
 	return bpfsig_err_ptr(-ENOENT);
-}
-
-int bpfsig_file_sha256(const char *path, __u8 digest[32])
-{
-	unsigned int dlen;
-	size_t len;
-	void *buf;
-	int err;
-
-	err = bpfsig_read_file(path, &buf, &len);
-	if (err)
-		return bpfsig_err(err);
-	err = EVP_Digest(buf, len, digest, &dlen, EVP_sha256(), NULL) ? 0 : -EIO;
-	free(buf);
-	return bpfsig_err(err);
 }
