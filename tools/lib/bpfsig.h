@@ -8,6 +8,22 @@
  * a pointer / NULL with errno set; nothing here exits; diagnostics go through
  * the callback installed with bpfsig_set_print().
  *
+ * What linking libbpfsig (libbpfsig.so or libbpfsig.a) gives a program:
+ * the functions declared here, every one named bpfsig_*, and nothing else;
+ * it defines no libc function. The object functions that run libbpf --
+ * bpfsig_object__sign_file(), bpfsig_object__simulate() and
+ * bpfsig_object__load() -- must see libbpf's bpf(2) calls and its reads
+ * of /sys/kernel/btf/vmlinux. The first of them called redirects, for the
+ * rest of the process, libbpf's own imports of syscall(), open(),
+ * open64(), fopen(), fopen64() and faccessat() (the entries of libbpf's
+ * global offset table: libbpf.so.1's, or the program's when libbpf is
+ * linked in statically) to libbpfsig, which passes every call through
+ * unchanged unless the calling thread is inside one of these functions. The rest of the program, libbpfsig included, keeps calling
+ * libc directly. A static (-static) program cannot be redirected: these
+ * functions then fail with -ENOTSUP, the reason printed. The other
+ * functions (keys, signing and verifying instructions, signature sets,
+ * files) redirect nothing.
+ *
  * Errors shared with the kernel module (see Documentation/format.md and the
  * errno table of Documentation/admin-guide.md):
  *   -ENODATA       the program carries no signature (offline)
@@ -334,7 +350,8 @@ struct bpfsig_obj_sign_opts {
  * BPF_PROG_LOAD -- the object's programs, with subprograms appended,
  * relocated against the target BTF, and libbpf's feature probes -- is
  * recorded and signed. All programs are signed, autoload or not. Records
- * are added to @set. Return: 0 or a negative errno (reason printed).
+ * are added to @set. Return: 0 or a negative errno (reason printed);
+ * -ENOTSUP if libbpf's calls cannot be seen (see the top of this file).
  *
  * libbpf caches its feature probes per process: sign before any real
  * bpf_object__load() in the same process (else the probes are not
@@ -361,7 +378,8 @@ typedef int (*bpfsig_sim_cb)(const struct bpfsig_sim_load *load, void *ctx);
 /*
  * bpfsig_object__simulate() - prepare an object for @btf_path (NULL: the
  * default) as libbpf would and call @cb for every program load (probes
- * included, at most once per process). Return: 0, @cb's error, or libbpf's.
+ * included, at most once per process). Return: 0, @cb's error, libbpf's,
+ * or -ENOTSUP (see the top of this file).
  */
 BPFSIG_API int bpfsig_object__simulate(const char *obj_path,
 				       const char *btf_path,
@@ -391,7 +409,8 @@ struct bpfsig_load_opts {
  * @obj without a matching signature fails with -ENOKEY (message naming the
  * program) unless allow_unsigned; probes without one go unsigned.
  *
- * Return: 0, -EINVAL, -ENOKEY, or bpf_object__load()'s error.
+ * Return: 0, -EINVAL, -ENOKEY, -ENOTSUP (see the top of this file), or
+ * bpf_object__load()'s error.
  */
 BPFSIG_API int bpfsig_object__load(struct bpf_object *obj,
 				   const struct bpfsig_load_opts *opts);

@@ -182,7 +182,7 @@ int bpfsig_object__simulate(const char *obj_path, const char *btf_path,
 
 	if (!obj_path || !cb)
 		return bpfsig_err(-EINVAL);
-	err = bpfsig_hook_selftest();
+	err = bpfsig_hook_ready();
 	if (err)
 		return bpfsig_err(err);
 	if (!btf_path)
@@ -403,13 +403,10 @@ static long load_prog_load(struct loader *ld, struct attr_copy *c)
 	attr->insns = (unsigned long)buf;
 	attr->insn_cnt += rec->appendix_len / 8;
 	ret = bpfsig_real_bpf(BPF_PROG_LOAD, attr, c->size);
-	if (ret < 0)
-		ret = -errno;
 	free(buf);
 	return ret;
 pass:
-	ret = bpfsig_real_bpf(BPF_PROG_LOAD, attr, c->size);
-	return ret < 0 ? -errno : ret;
+	return bpfsig_real_bpf(BPF_PROG_LOAD, attr, c->size);
 }
 
 static long load_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
@@ -422,10 +419,8 @@ static long load_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 	/* attr may stop before expected_attach_type (libbpf's prog name
 	 * probe): the zero-filled copy gives the kernel's implicit 0 */
 	if (cmd != BPF_PROG_LOAD || !uattr ||
-	    size < offsetofend(union bpf_attr, insns)) {
-		ret = bpfsig_real_bpf(cmd, uattr, size);
-		return ret < 0 ? -errno : ret;
-	}
+	    size < offsetofend(union bpf_attr, insns))
+		return bpfsig_real_bpf(cmd, uattr, size);
 	if (attr_get(&c, uattr, size))
 		return -ENOMEM;
 	ret = load_prog_load(ld, &c);
@@ -453,7 +448,7 @@ int bpfsig_object__load(struct bpf_object *obj,
 		pr_warn("bpfsig_object__load: no signature source given\n");
 		return bpfsig_err(-EINVAL);
 	}
-	err = bpfsig_hook_selftest();
+	err = bpfsig_hook_ready();
 	if (err)
 		return bpfsig_err(err);
 	if (obj_path || n) {

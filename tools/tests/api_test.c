@@ -2,8 +2,8 @@
 /*
  * libbpfsig API test, linked against libbpfsig.so: options validation,
  * errno returns, sign/verify round trip, and (given an object) signing an
- * object in-process, which proves the syscall() interposition works from
- * the shared library.
+ * object in-process, which proves that the shared library sees libbpf's
+ * calls on its own.
  *
  * Usage: api_test KEY CERT OTHER_CERT [OBJ]
  * Prints "ok - ..." / "not ok - ..." lines; exit status = failures.

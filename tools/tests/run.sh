@@ -354,5 +354,17 @@ else
 	notok "libbpfsig API tests" "$API not built (make -C tools)"
 fi
 
+# ---- what linking libbpfsig gives a program -------------------------------------------
+libc_names=' (syscall|open|open64|fopen|fopen64|faccessat)$'
+api=$(python3 -c 'import re, sys; t = re.sub(r"#define BPFSIG_API.*", "", open(sys.argv[1]).read()); print("\n".join(sorted(set(re.findall(r"BPFSIG_API[^(;]*?(\w+)\s*\(", t)))))' "$TOOLS/lib/bpfsig.h")
+c "libbpfsig.so exports exactly the functions of bpfsig.h" \
+	test "$(nm -D --defined-only "$TOOLS/lib/libbpfsig.so" | awk '{print $3}' | sort)" = "$api"
+c "libbpfsig.a defines no libc function" \
+	bash -c "! nm -g --defined-only '$TOOLS/lib/libbpfsig.a' | grep -Eq '$libc_names'"
+c "the CLI defines no libc function" \
+	bash -c "! nm -D --defined-only '$B' | grep -Eq '$libc_names'"
+c "the preload library exports syscall() alone" \
+	test "$(nm -D --defined-only "$TOOLS/preload/libbpfsig-preload.so" | awk '{print $3}')" = syscall
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
