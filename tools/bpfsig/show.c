@@ -357,21 +357,6 @@ static void show_stmt(const struct bpfsig_sig_info *info)
 	printf("\tstatement sha256 %s\n", sd);
 }
 
-static int record_info(const struct bpfsig_record *r,
-		       struct bpfsig_sig_info *info)
-{
-	size_t len = 8 + r->appendix_len;
-	char *b = calloc(1, len);
-	int err;
-
-	if (!b)
-		return -ENOMEM;
-	memcpy(b + 8, r->appendix, r->appendix_len);
-	err = bpfsig_inspect_blob(b, len, info);
-	free(b);
-	return err;
-}
-
 static void show_records(const struct bpfsig_sigset *set)
 {
 	const struct bpfsig_record *r;
@@ -392,7 +377,8 @@ static void show_records(const struct bpfsig_sigset *set)
 			hex_str(r->target, 32, tgt);
 		else
 			strcpy(tgt, "any");
-		if (record_info(r, &info))
+		if (bpfsig_inspect_appendix(r->appendix, r->appendix_len,
+					    &info))
 			memset(&info, 0, sizeof(info));
 		if (json_output) {
 			jsonw_start_object(json_wtr);

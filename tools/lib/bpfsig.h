@@ -255,6 +255,15 @@ BPFSIG_API int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 				   struct bpfsig_sig_info *info);
 
 /*
+ * bpfsig_inspect_appendix() - parse an appendix on its own (what
+ * bpfsig_sign_insns() returns, a record's appendix), without instructions
+ * Return: 0, -ENODATA, -EBADMSG (also if the appendix does not end where
+ * its trailer says), -ENOPKG.
+ */
+BPFSIG_API int bpfsig_inspect_appendix(const void *appendix, size_t len,
+				       struct bpfsig_sig_info *info);
+
+/*
  * bpfsig_verify_blob() - verify insns || appendix offline, as the kernel does
  * @cert: the trusted certificate (a key loaded with or without private key)
  * @buf, @buf_len: the whole buffer as it would be loaded

@@ -87,4 +87,37 @@ BPFSIG_INTERNAL int bpfsig_tmpfile_commit(struct bpfsig_tmpfile *t,
 BPFSIG_INTERNAL void bpfsig_tmpfile_discard(struct bpfsig_tmpfile *t);
 BPFSIG_INTERNAL int bpfsig_write_all(int fd, const void *buf, size_t len);
 
+/* The running kernel's BTF: the default target of signing and verifying. */
+#define BPFSIG_DEFAULT_VMLINUX "/sys/kernel/btf/vmlinux"
+
+/* ---- record.c: a load with a signature record appended ---------------- */
+
+union bpf_attr;
+struct bpf_program;
+
+/* malloc()ed @insns || @rec's appendix, its length in *len; NULL: ENOMEM */
+BPFSIG_INTERNAL void *bpfsig_insns_append(const struct bpf_insn *insns,
+					  __u32 insn_cnt,
+					  const struct bpfsig_record *rec,
+					  size_t *len);
+/* A bpf_attr of @size bytes, zero-filled to at least union bpf_attr. */
+BPFSIG_INTERNAL union bpf_attr *bpfsig_attr_copy(const void *uattr,
+						 unsigned int size);
+/*
+ * For a hook's bpf() callback: 1 and a copy in *attr (free() it) if the
+ * call is a BPF_PROG_LOAD of unsigned instructions, the one kind of call a
+ * hook signs; 0 for any other (pass it on unchanged); -ENOMEM.
+ */
+BPFSIG_INTERNAL int bpfsig_prog_load_copy(int cmd, const void *uattr,
+					  unsigned int size,
+					  union bpf_attr **attr);
+/* BPF_PROG_LOAD of @attr with @rec appended: fd or -errno (hook.c's
+ * bpfsig_real_bpf(), so from inside a hook only). */
+BPFSIG_INTERNAL long bpfsig_prog_load_signed(union bpf_attr *attr,
+					     unsigned int size,
+					     const struct bpfsig_record *rec);
+/* The program of @obj this load belongs to; NULL: a libbpf probe. */
+BPFSIG_INTERNAL struct bpf_program *
+bpfsig_load_program(struct bpf_object *obj, const union bpf_attr *attr);
+
 #endif /* __LIBBPFSIG_INTERNAL_H */

@@ -99,21 +99,9 @@ int bpfsig_sigset__add_record(struct bpfsig_sigset *set,
 	    rec->appendix_len < BPFSIG_MIN_TOTAL_LEN ||
 	    rec->flags & ~BPFSIG_REC_PROBE)
 		return bpfsig_err(-EINVAL);
-	/* An appendix must parse on its own, after one dummy instruction. */
-	{
-		size_t blen = 8 + rec->appendix_len;
-		char *b = calloc(1, blen);
-
-		if (!b)
-			return bpfsig_err(-ENOMEM);
-		memcpy(b + 8, rec->appendix, rec->appendix_len);
-		err = bpfsig_inspect_blob(b, blen, &info);
-		free(b);
-		if (err)
-			return bpfsig_err(err);
-		if (info.appendix_len != rec->appendix_len)
-			return bpfsig_err(-EBADMSG);
-	}
+	err = bpfsig_inspect_appendix(rec->appendix, rec->appendix_len, &info);
+	if (err)
+		return bpfsig_err(err);
 	tmp = *rec;
 	tmp.name = rec->name ?: "";
 	for (i = 0; i < set->cnt; i++)

@@ -47,6 +47,26 @@ int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 	return 0;
 }
 
+int bpfsig_inspect_appendix(const void *appendix, size_t len,
+			    struct bpfsig_sig_info *info)
+{
+	size_t tail = len < BPFSIG_MAX_TOTAL_LEN ? len : BPFSIG_MAX_TOTAL_LEN;
+	struct bpfsig_blob blob;
+	int err;
+
+	if (!appendix || !info)
+		return bpfsig_err(-EINVAL);
+	/* as the tail of a load: the format wants one instruction before it */
+	err = bpfsig_tail_parse((const char *)appendix + len - tail, tail,
+				(__u64)len + 8, &blob);
+	if (err)
+		return bpfsig_err(err);
+	if (blob.total_len != len)
+		return bpfsig_err(-EBADMSG);
+	fill_info(info, &blob);
+	return 0;
+}
+
 /*
  * Verify the detached CMS @sig over @data with @cert as the only acceptable
  * signer: -EBADMSG unparsable, -ENOKEY signer is not @cert, -ENOPKG

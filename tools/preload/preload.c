@@ -50,58 +50,29 @@ static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 			unsigned int size)
 {
 	const struct bpfsig_record *rec;
-	const struct bpf_insn *insns;
-	struct bpfsig_blob blob;
 	union bpf_attr *attr;
-	size_t alloc, len;
-	void *buf = NULL;
 	long ret;
 
 	(void)hook;
-	if (cmd != BPF_PROG_LOAD || !uattr ||
-	    size < offsetofend(union bpf_attr, insns))
-		goto pass;
-	alloc = size > sizeof(*attr) ? size : sizeof(*attr);
-	attr = calloc(1, alloc);
-	if (!attr)
-		return -ENOMEM;
-	memcpy(attr, uattr, size);
-	insns = (const void *)(unsigned long)attr->insns;
-	if (!insns || !attr->insn_cnt ||
-	    !bpfsig_blob_parse(insns, (__u64)attr->insn_cnt * 8, &blob)) {
-		free(attr);
-		goto pass;
-	}
+	ret = bpfsig_prog_load_copy(cmd, uattr, size, &attr);
+	if (ret <= 0)
+		return ret ?: bpfsig_real_bpf(cmd, uattr, size);
 	rec = bpfsig_sigset__find(sigs, attr->prog_type,
-				  attr->expected_attach_type, insns,
+				  attr->expected_attach_type,
+				  (const void *)(unsigned long)attr->insns,
 				  attr->insn_cnt);
-	if (!rec) {
+	if (rec) {
+		ret = bpfsig_prog_load_signed(attr, size, rec);
+	} else {
 		fprintf(stderr,
 			"bpfsig-preload: %s BPF_PROG_LOAD '%.16s' (type %s, %u insns): no matching signature\n",
 			strict ? "refusing" : "unsigned", attr->prog_name,
 			libbpf_bpf_prog_type_str(attr->prog_type) ?: "?",
 			attr->insn_cnt);
-		free(attr);
-		if (strict)
-			return -ENOKEY;
-		goto pass;
+		ret = strict ? -ENOKEY : bpfsig_real_bpf(cmd, uattr, size);
 	}
-	len = (size_t)attr->insn_cnt * 8;
-	buf = malloc(len + rec->appendix_len);
-	if (!buf) {
-		free(attr);
-		return -ENOMEM;
-	}
-	memcpy(buf, insns, len);
-	memcpy((char *)buf + len, rec->appendix, rec->appendix_len);
-	attr->insns = (unsigned long)buf;
-	attr->insn_cnt += rec->appendix_len / 8;
-	ret = bpfsig_real_bpf(cmd, attr, size);
-	free(buf);
 	free(attr);
 	return ret;
-pass:
-	return bpfsig_real_bpf(cmd, uattr, size);
 }
 
 static struct bpfsig_hook hook = { .bpf = preload_bpf };
