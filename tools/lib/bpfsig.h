@@ -11,14 +11,15 @@
  * What linking libbpfsig (libbpfsig.so or libbpfsig.a) gives a program:
  * the functions declared here, every one named bpfsig_*, and nothing else;
  * it defines no libc function. The object functions that run libbpf --
- * bpfsig_object__sign_file(), bpfsig_object__simulate() and
- * bpfsig_object__load() -- must see libbpf's bpf(2) calls and its reads
- * of /sys/kernel/btf/vmlinux. The first of them called redirects, for the
- * rest of the process, libbpf's own imports of syscall(), open(),
- * open64(), fopen(), fopen64() and faccessat() (the entries of libbpf's
- * global offset table: libbpf.so.1's, or the program's when libbpf is
- * linked in statically) to libbpfsig, which passes every call through
- * unchanged unless the calling thread is inside one of these functions. The rest of the program, libbpfsig included, keeps calling
+ * bpfsig_object__sign_file(), bpfsig_object__verify_file(),
+ * bpfsig_object__simulate() and bpfsig_object__load() -- must see libbpf's
+ * bpf(2) calls and its reads of /sys/kernel/btf/vmlinux. The first of them
+ * called redirects, for the rest of the process, libbpf's own imports of
+ * syscall(), open(), open64(), fopen(), fopen64() and faccessat() (the
+ * entries of libbpf's global offset table: libbpf.so.1's, or the program's
+ * when libbpf is linked in statically) to libbpfsig, which passes every
+ * call through unchanged unless the calling thread is inside one of these
+ * functions. The rest of the program, libbpfsig included, keeps calling
  * libc directly. A static (-static) program cannot be redirected: these
  * functions then fail with -ENOTSUP, the reason printed. The other
  * functions (keys, signing and verifying instructions, signature sets,
@@ -159,6 +160,14 @@ BPFSIG_API bool bpfsig_key__can_sign(const struct bpfsig_key *key);
  */
 BPFSIG_API int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf,
 				 size_t len);
+
+/*
+ * bpfsig_cert_der() - read an X.509 certificate, PEM or DER (sniffed, as
+ * bpfsig_key__load() does), and return its DER encoding in a malloc()ed
+ * *der: what the kernel's keyring takes. No other check is made.
+ * Return: 0, file errors, -EINVAL (not a certificate), -ENOMEM, -EIO.
+ */
+BPFSIG_API int bpfsig_cert_der(const char *path, void **der, size_t *der_len);
 
 /* ---- key generation ------------------------------------------------- */
 
@@ -338,6 +347,7 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 		    __u32 expected_attach_type, const struct bpf_insn *insns,
 		    size_t insn_cnt);
 
+
 struct bpfsig_obj_sign_opts {
 	size_t sz;
 	const char *hash;	/* as bpfsig_sign_opts */
@@ -371,6 +381,54 @@ BPFSIG_API int bpfsig_object__sign_file(const struct bpfsig_key *key,
 					const char *obj_path,
 					const struct bpfsig_obj_sign_opts *opts,
 					struct bpfsig_sigset *set);
+
+struct bpfsig_obj_verify_opts {
+	size_t sz;
+	/* target kernel BTF files, as bpfsig_obj_sign_opts; each must have
+	 * signatures; default: /sys/kernel/btf/vmlinux */
+	const char **btf_paths;
+	size_t btf_cnt;
+	/* signatures from these bundles (or signed objects) instead of the
+	 * object's own .bpfsig section */
+	const char **sig_paths;
+	size_t sig_path_cnt;
+	/* Kconfig contents, as bpfsig_obj_sign_opts */
+	const char *kconfig;
+	size_t :0;
+};
+#define bpfsig_obj_verify_opts__last_field kconfig
+
+/* What bpfsig_object__verify_file() checked. */
+struct bpfsig_obj_verify_info {
+	__u32 programs;		/* program loads verified, over all targets */
+	__u32 targets;		/* targets whose loads were checked */
+	__u32 probes_unsigned;	/* libbpf probe loads without a signature
+				 * (a libbpf other than the signer's) */
+	__u32 stale;		/* signatures for a checked target that match
+				 * no load (named in a warning) */
+	__u32 other_targets;	/* signatures for targets not checked */
+};
+
+/*
+ * bpfsig_object__verify_file() - verify a signed object offline
+ * @cert: the trusted certificate
+ * @info: optional, filled in as far as verification got
+ *
+ * For every target, the object is prepared again by libbpf under the
+ * simulated kernel (as bpfsig_object__simulate()), and every program load
+ * must find a signature -- appended as bpfsig_object__load() appends it --
+ * that bpfsig_verify_blob() accepts for that load. Each failure is printed,
+ * naming the program; every target is checked.
+ *
+ * Return: 0 if everything verifies; else the first failure: -ENODATA (the
+ * object, a target or a program has no signature), -EKEYREJECTED, -ENOKEY,
+ * -EBADMSG, -ENOPKG (a program's signature), -EINVAL, file and libbpf
+ * errors, -ENOTSUP (see the top of this file).
+ */
+BPFSIG_API int bpfsig_object__verify_file(const struct bpfsig_key *cert,
+					  const char *obj_path,
+					  const struct bpfsig_obj_verify_opts *opts,
+					  struct bpfsig_obj_verify_info *info);
 
 /* Loads made by libbpf under the simulated kernel, for one target. */
 struct bpfsig_sim_load {

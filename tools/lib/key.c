@@ -305,3 +305,30 @@ int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf, size_t len)
 	memcpy(buf, key->keyid, len < key->keyid_len ? len : key->keyid_len);
 	return key->keyid_len;
 }
+
+int bpfsig_cert_der(const char *path, void **der, size_t *der_len)
+{
+	unsigned char *p = NULL;
+	X509 *cert;
+	int err, n;
+
+	if (!path || !der || !der_len)
+		return bpfsig_err(-EINVAL);
+	cert = load_cert(path, &err);
+	if (!cert)
+		return bpfsig_err(err);
+	n = i2d_X509(cert, &p);
+	X509_free(cert);
+	if (n <= 0) {
+		bpfsig_ssl_err(path);
+		return bpfsig_err(-EIO);
+	}
+	*der = malloc(n);
+	if (*der)
+		memcpy(*der, p, n);
+	OPENSSL_free(p);
+	if (!*der)
+		return bpfsig_err(-ENOMEM);
+	*der_len = n;
+	return 0;
+}
