@@ -3,7 +3,6 @@
  * bpfsig: sign eBPF programs for the bpfsig kernel module, verify them,
  * load them, and manage the module's keyring and policy.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,60 +114,6 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	return EXIT_USAGE;
 }
 
-int read_file(const char *path, void **buf, size_t *len)
-{
-	int err = bpfsig_read_file(path, buf, len);
-
-	if (err)
-		p_err("%s: %s", path, strerror(-err));
-	return err;
-}
-
-void hex_str(const void *buf, size_t len, char *out)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
-	out[2 * len] = 0;
-}
-
-const char *prog_type_str(__u32 type, char *buf, size_t len)
-{
-	const char *s = libbpf_bpf_prog_type_str(type);
-
-	if (s)
-		return s;
-	snprintf(buf, len, "%u", type);
-	return buf;
-}
-
-/* "N (name)"; 0 alone, as most program types do not use it */
-const char *attach_type_str(__u32 type, char *buf, size_t len)
-{
-	const char *s = libbpf_bpf_attach_type_str(type);
-
-	if (s && type)
-		snprintf(buf, len, "%u (%s)", type, s);
-	else
-		snprintf(buf, len, "%u", type);
-	return buf;
-}
-
-struct bpfsig_key *load_key(const char *key_path, const char *cert_path)
-{
-	struct bpfsig_key *key;
-
-	key = bpfsig_key__load(key_path, cert_path, NULL);
-	if (!key)
-		p_err("%s: cannot load %s (%s)",
-		      key_path ? key_path : cert_path,
-		      key_path ? "signing key" : "certificate",
-		      bpfsig_errno_name(errno) ?: strerror(errno));
-	return key;
-}
-
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -244,63 +189,78 @@ static const struct cmd cmds[] = {
 	{ 0 }
 };
 
-int main(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "json",	no_argument,	NULL,	'j' },
-		{ "pretty",	no_argument,	NULL,	'p' },
-		{ "debug",	no_argument,	NULL,	'd' },
-		{ "help",	no_argument,	NULL,	'h' },
-		{ "version",	no_argument,	NULL,	'V' },
-		{ 0 }
-	};
-	bool pretty = false, version = false, help = false;
-	int opt, ret;
+static const struct option global_options[] = {
+	{ "json",	no_argument,	NULL,	'j' },
+	{ "pretty",	no_argument,	NULL,	'p' },
+	{ "debug",	no_argument,	NULL,	'd' },
+	{ "help",	no_argument,	NULL,	'h' },
+	{ "version",	no_argument,	NULL,	'V' },
+	{ 0 }
+};
 
-	bin_name = "bpfsig";
-	setlinebuf(stderr);
-	bpfsig_set_print(lib_print);
-	libbpf_set_print(libbpf_print);
+struct global_opts {
+	bool pretty, version, help;
+};
+
+/* The options before the command: 0, or EXIT_USAGE (printed). */
+static int parse_global(int argc, char **argv, struct global_opts *g)
+{
+	int opt;
 
 	/* '+': stop at the first non-option (the command) */
-	while ((opt = getopt_long(argc, argv, "+jpdhV", options, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+jpdhV", global_options,
+				  NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
 			break;
 		case 'p':
 			json_output = true;
-			pretty = true;
+			g->pretty = true;
 			break;
 		case 'd':
 			verbose = true;
 			break;
 		case 'h':
-			help = true;
+			g->help = true;
 			break;
 		case 'V':
-			version = true;
+			g->version = true;
 			break;
 		default:
 			p_usage("unrecognized option '%s'", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct global_opts g = {};
+	int ret;
+
+	bin_name = "bpfsig";
+	setlinebuf(stderr);
+	bpfsig_set_print(lib_print);
+	libbpf_set_print(libbpf_print);
+	if (parse_global(argc, argv, &g))
+		return EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
-
 	if (json_output) {
 		json_wtr = jsonw_new(stdout);
 		if (!json_wtr) {
+			json_output = false;
 			p_err("failed to create JSON writer");
 			return 1;
 		}
-		jsonw_pretty(json_wtr, pretty);
+		jsonw_pretty(json_wtr, g.pretty);
 	}
-	if (version)
+	if (g.version)
 		ret = do_version(0, NULL);
-	else if (help || argc < 1)
-		ret = do_help(argc, argv) ?: (argc < 1 && !help ? EXIT_USAGE : 0);
+	else if (g.help || argc < 1)
+		ret = do_help(argc, argv) ?: (argc < 1 && !g.help ? EXIT_USAGE : 0);
 	else
 		ret = cmd_select(cmds, argc, argv, do_help);
 	if (json_output)

@@ -60,6 +60,9 @@ c() {
 	if "$@"; then ok "$desc"; else notok "$desc" "failed: $*"; fi
 }
 
+# json_is FILE PYTHON_EXPR: FILE holds one JSON value d for which EXPR holds
+json_is() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not eval(sys.argv[2]))' "$@"; }
+
 if [ ! -x "$B" ]; then
 	echo "Bail out! $B not built (make -C tools)"
 	exit 1
@@ -235,6 +238,8 @@ c "object has one .bpfsig section, not SHF_ALLOC" bash -c \
 t "libbpf still opens the signed object (bpftool)" 0 - bash -c "bpftool btf dump file s.o >/dev/null"
 t "verify object" 0 "s.o: OK (3 program loads verified, 1 target(s))" "$B" verify --cert k.crt s.o
 t "verify object with wrong cert: ENOKEY, names the program" 1 "program 'sock_count': signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt s.o
+"$B" -j verify --cert k2.crt s.o > vfail.json 2>/dev/null
+c "-j verify of an object that fails: one JSON error" json_is vfail.json '"ENOKEY" in d["error"]'
 cp s.o s2.o
 t "re-sign object" 0 - "$B" sign --key k.key --cert k.crt s2.o
 c "re-signing replaces the section (identical file)" cmp -s s.o s2.o
