@@ -152,31 +152,13 @@ int bpfsig_sigset__write_bundle(const struct bpfsig_sigset *set,
 	return err;
 }
 
-/* Replace or add the .bpfsig section of the ELF open for update in @elf. */
-static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
-		       char **new_strtab)
+/* Append .bpfsig to the section name string table: its offset, or -errno. */
+static long add_sec_name(Elf *elf, const char *path, char **new_strtab)
 {
-	Elf_Data *data, *sdata;
-	Elf_Scn *scn, *sscn;
+	Elf_Data *sdata;
+	Elf_Scn *sscn;
 	size_t shstrndx, off;
-	GElf_Shdr sh;
-	int err;
 
-	scn = find_sec(elf, path, &err);
-	if (err)
-		return err;
-	if (scn) {
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			return -EBADMSG;
-		data->d_buf = sec;
-		data->d_size = sec_len;
-		data->d_type = ELF_T_BYTE;
-		elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
-		return 0;
-	}
-
-	/* New section: append its name to the section name string table. */
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return -EBADMSG;
 	sscn = elf_getscn(elf, shstrndx);
@@ -194,11 +176,24 @@ static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
 	sdata->d_buf = *new_strtab;
 	sdata->d_size = off + sizeof(BPFSIG_SEC_NAME);
 	elf_flagdata(sdata, ELF_C_SET, ELF_F_DIRTY);
+	return off;
+}
 
+/* A new .bpfsig section holding @sec: SHT_PROGBITS, no flags. */
+static int add_section(Elf *elf, const char *path, void *sec, size_t sec_len,
+		       char **new_strtab)
+{
+	long name = add_sec_name(elf, path, new_strtab);
+	Elf_Data *data;
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	if (name < 0)
+		return name;
 	scn = elf_newscn(elf);
 	if (!scn || !gelf_getshdr(scn, &sh))
 		return -EIO;
-	sh.sh_name = off;
+	sh.sh_name = name;
 	sh.sh_type = SHT_PROGBITS;
 	sh.sh_flags = 0;
 	sh.sh_addralign = 8;
@@ -213,6 +208,29 @@ static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
 	data->d_type = ELF_T_BYTE;
 	data->d_align = 8;
 	data->d_version = EV_CURRENT;
+	return 0;
+}
+
+/* Replace or add the .bpfsig section of the ELF open for update in @elf. */
+static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
+		       char **new_strtab)
+{
+	Elf_Data *data;
+	Elf_Scn *scn;
+	int err;
+
+	scn = find_sec(elf, path, &err);
+	if (err)
+		return err;
+	if (!scn)
+		return add_section(elf, path, sec, sec_len, new_strtab);
+	data = elf_getdata(scn, NULL);
+	if (!data)
+		return -EBADMSG;
+	data->d_buf = sec;
+	data->d_size = sec_len;
+	data->d_type = ELF_T_BYTE;
+	elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
 	return 0;
 }
 

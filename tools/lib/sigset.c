@@ -138,13 +138,46 @@ static size_t pad8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* Add the encoded record at @p (@avail bytes left): its length, or -errno. */
+static long add_encoded(struct bpfsig_sigset *set, const unsigned char *p,
+			size_t avail)
+{
+	const struct bpfsig_sec_record *r = (const void *)p;
+	char name[BPFSIG_SEC_MAX_NAME + 1];
+	struct bpfsig_record rec = {};
+	__u32 rec_len, nlen, alen;
+	int err;
+
+	if (avail < BPFSIG_SEC_REC_SIZE)
+		return -EBADMSG;
+	rec_len = be32toh(r->rec_len);
+	nlen = be16toh(r->name_len);
+	alen = be32toh(r->appendix_len);
+	if (rec_len > avail || r->reserved0 || nlen > BPFSIG_SEC_MAX_NAME ||
+	    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
+		return -EBADMSG;
+	memcpy(name, p + BPFSIG_SEC_REC_SIZE, nlen);
+	name[nlen] = 0;
+	if (strlen(name) != nlen)
+		return -EBADMSG;
+	rec.name = name;
+	rec.flags = be32toh(r->flags);
+	memcpy(rec.target, r->target, sizeof(rec.target));
+	rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
+	rec.appendix_len = alen;
+	err = bpfsig_sigset__add_record(set, &rec);
+	if (err)
+		return err == -ENOMEM ? err : -EBADMSG;
+	return rec_len;
+}
+
 int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 			   size_t len)
 {
 	const struct bpfsig_sec_header *hdr = buf;
 	const unsigned char *p = buf, *end = p + len;
 	__u32 hdr_len, cnt, i;
-	int err;
+	long n;
 
 	if (!set || !buf)
 		return bpfsig_err(-EINVAL);
@@ -157,39 +190,12 @@ int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 	    be32toh(hdr->total_len) != len)
 		return bpfsig_err(-EBADMSG);
 	cnt = be32toh(hdr->rec_cnt);
-	p += hdr_len;
-	for (i = 0; i < cnt; i++) {
-		const struct bpfsig_sec_record *r = (const void *)p;
-		struct bpfsig_record rec = {};
-		__u32 rec_len, nlen, alen;
-		char name[BPFSIG_SEC_MAX_NAME + 1];
-
-		if ((size_t)(end - p) < BPFSIG_SEC_REC_SIZE)
-			return bpfsig_err(-EBADMSG);
-		rec_len = be32toh(r->rec_len);
-		nlen = be16toh(r->name_len);
-		alen = be32toh(r->appendix_len);
-		if (rec_len > (size_t)(end - p) || r->reserved0 ||
-		    nlen > BPFSIG_SEC_MAX_NAME ||
-		    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
-			return bpfsig_err(-EBADMSG);
-		memcpy(name, p + BPFSIG_SEC_REC_SIZE, nlen);
-		name[nlen] = 0;
-		if (strlen(name) != nlen)
-			return bpfsig_err(-EBADMSG);
-		rec.name = name;
-		rec.flags = be32toh(r->flags);
-		memcpy(rec.target, r->target, sizeof(rec.target));
-		rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
-		rec.appendix_len = alen;
-		err = bpfsig_sigset__add_record(set, &rec);
-		if (err)
-			return bpfsig_err(err == -ENOMEM ? err : -EBADMSG);
-		p += rec_len;
+	for (p += hdr_len, i = 0; i < cnt; i++, p += n) {
+		n = add_encoded(set, p, end - p);
+		if (n < 0)
+			return bpfsig_err(n);
 	}
-	if (p != end)
-		return bpfsig_err(-EBADMSG);
-	return 0;
+	return p == end ? 0 : bpfsig_err(-EBADMSG);
 }
 
 int bpfsig_sigset__encode(const struct bpfsig_sigset *set, void **bufp,
