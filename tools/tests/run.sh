@@ -317,6 +317,13 @@ mkdir fakesec
 echo permissive > fakesec/mode; echo 0 > fakesec/lock; printf 'allowed 1\ndenied 2\n' > fakesec/stats; : > fakesec/revoke
 t "status reads mode/lock/stats" 0 "mode: permissive" env BPFSIG_SECURITYFS="$W/fakesec" "$B" status
 t "status -j" 0 '"mode":"permissive"' env BPFSIG_SECURITYFS="$W/fakesec" "$B" -j status
+BPFSIG_SECURITYFS="$W/fakesec" "$B" -j status > st.json
+c "status -j: stats is an object of numbers" json_is st.json 'd["stats"] == {"allowed": 1, "denied": 2}'
+env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" -j status > st_nomod.json 2>/dev/null
+c "status -j without module: valid JSON, an error field" json_is st_nomod.json '"module not loaded" in d["error"]'
+mkdir fakesec2 && echo enforce > fakesec2/mode && echo 0 > fakesec2/lock
+env BPFSIG_SECURITYFS="$W/fakesec2" "$B" -j status > st_nostats.json 2>/dev/null
+c "status -j, stats unreadable: valid JSON, an error field" json_is st_nostats.json '"stats" in d["error"]'
 t "mode enforce" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" mode enforce
 c "mode file written" test "$(cat fakesec/mode)" = enforce
 t "mode bogus: exit 2" 2 "expected one of off, permissive, enforce" "$B" mode bogus
