@@ -72,12 +72,18 @@ struct bpfsig_trailer {
 	__u8 reserved1[8];
 };
 
-/* Digest algorithms of the canonical instructions (statement @hash_algo). */
+/*
+ * Digest algorithms of the canonical instructions (statement @hash_algo);
+ * tools/lib/bpfsig.h, the tools' public header, defines the same enum.
+ */
+#ifndef BPFSIG_HASH_ALGO_DEFINED
+#define BPFSIG_HASH_ALGO_DEFINED
 enum bpfsig_hash_algo {
 	BPFSIG_HASH_SHA256 = 1,
 	BPFSIG_HASH_SHA384 = 2,
 	BPFSIG_HASH_SHA512 = 3,
 };
+#endif
 
 /**
  * struct bpfsig_statement - what the CMS signature covers, byte for byte

@@ -37,6 +37,8 @@ cli_with_module() {
 	expect_eq cli.mode_unchanged_without_cap enforce "$(cat $SFS/mode)"
 	expect_run cli.status 0 'mode: enforce' "$bpfsig" status
 	expect_run cli.status_json 0 '"mode": ?"enforce"' "$bpfsig" -j status
+	check cli.status_json_stats_are_numbers sh -c "\"$bpfsig\" -j status |
+		python3 -c 'import json, sys; s = json.load(sys.stdin)[\"stats\"]; assert type(s[\"accepted\"]) is int, s'"
 
 	# sign in the guest: the default target is the running kernel's BTF
 	expect_run cli.sign_object 0 '' "$bpfsig" sign --key "$keys/rsa2048.key" \

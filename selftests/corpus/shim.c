@@ -2,12 +2,12 @@
 /*
  * libcorpus-shim.so: sits between libbpfsig and the kernel in corpus-run.
  *
- * corpus-run links libbpfsig.a, whose syscall() (exported from the
- * executable) receives libbpf's bpf(2) calls and forwards them, signature
- * appended, to the *next* syscall() in the lookup scope (dlsym(RTLD_NEXT)).
- * corpus-run is linked with this library first, so that next one is ours:
- * we see every BPF_PROG_LOAD exactly as the kernel gets it and forward it
- * to libc. While capturing, each successful load that carries a bpfsig
+ * corpus-run links libbpfsig.a, whose object loader receives libbpf's
+ * bpf(2) calls and passes them on, signature appended, to syscall() as the
+ * program sees it: the first definition in the lookup scope. corpus-run is
+ * linked with this library first, so that definition is ours: we see
+ * every BPF_PROG_LOAD exactly as the kernel gets it and forward it to
+ * libc. While capturing, each successful load that carries a bpfsig
  * trailer is recorded (attr and instructions), for the runner to replay
  * unsigned, tampered, rewritten or with another program's signature.
  */

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <keyutils.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include "main.h"
 
@@ -75,34 +72,15 @@ static const char *key_why(int err)
 
 static int key_add(const char *path)
 {
-	unsigned char *der = NULL;
 	key_serial_t ring, k;
-	X509 *cert = NULL;
-	size_t len;
-	void *buf;
-	BIO *b;
-	int n, ret = 1;
-	const unsigned char *p;
+	void *der = NULL;
+	size_t n;
+	int err, ret = 1;
 
-	if (read_file(path, &buf, &len))
-		return 1;
-	p = buf;
-	cert = d2i_X509(NULL, &p, len);
-	if (!cert) {
-		b = BIO_new_mem_buf(buf, len);
-		cert = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-		BIO_free(b);
-	}
-	free(buf);
-	ERR_clear_error();
-	if (!cert) {
-		p_err("%s: not an X.509 certificate (PEM or DER)", path);
-		return 1;
-	}
-	n = i2d_X509(cert, &der);
-	X509_free(cert);
-	if (n <= 0) {
-		p_err("%s: cannot encode certificate", path);
+	err = bpfsig_cert_der(path, &der, &n);
+	if (err) {
+		p_err("%s: %s", path, err == -EINVAL ?
+		      "not an X.509 certificate (PEM or DER)" : strerror(-err));
 		return 1;
 	}
 	ring = find_keyring();
@@ -123,7 +101,7 @@ static int key_add(const char *path)
 	}
 	ret = 0;
 out:
-	OPENSSL_free(der);
+	free(der);
 	return ret;
 }
 

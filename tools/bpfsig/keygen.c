@@ -34,68 +34,62 @@ static int parse_uint(const char *s, unsigned int *out)
 	return 0;
 }
 
-int do_keygen(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "bits",	required_argument,	NULL,	'b' },
-		{ "subject",	required_argument,	NULL,	's' },
-		{ "days",	required_argument,	NULL,	'D' },
-		{ "output",	required_argument,	NULL,	'o' },
-		{ "help",	no_argument,		NULL,	'h' },
-		{ 0 }
-	};
-	BPFSIG_OPTS(bpfsig_keygen_opts, opts);
-	const char *prefix = NULL;
-	int opt, err;
+static const struct option keygen_options[] = {
+	{ "bits",	required_argument,	NULL,	'b' },
+	{ "subject",	required_argument,	NULL,	's' },
+	{ "days",	required_argument,	NULL,	'D' },
+	{ "output",	required_argument,	NULL,	'o' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ 0 }
+};
 
-	if (argc >= 1 && !strcmp(argv[0], "help"))
-		return keygen_help();
-	optind = 0;
-	while ((opt = getopt_long(argc + 1, argv - 1, "o:h", options,
-				  NULL)) >= 0) {
-		switch (opt) {
-		case 'b':
-			if (parse_uint(optarg, &opts.bits) ||
-			    (opts.bits != 2048 && opts.bits != 3072 &&
-			     opts.bits != 4096)) {
-				p_usage("--bits must be 2048, 3072 or 4096, not '%s'",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 's':
-			if (!*optarg) {
-				p_usage("--subject must not be empty");
-				return EXIT_USAGE;
-			}
-			opts.subject = optarg;
-			break;
-		case 'D':
-			if (parse_uint(optarg, &opts.days)) {
-				p_usage("--days must be a positive number, not '%s'",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			prefix = optarg;
-			break;
-		case 'h':
-			return keygen_help();
-		default:
-			p_usage("keygen: bad option");
+struct keygen_args {
+	struct bpfsig_keygen_opts opts;
+	const char *prefix;
+};
+
+/* One option into @args: 0, or EXIT_USAGE (printed). */
+static int keygen_option(int opt, void *args)
+{
+	struct keygen_args *a = args;
+
+	switch (opt) {
+	case 'b':
+		if (parse_uint(optarg, &a->opts.bits) ||
+		    (a->opts.bits != 2048 && a->opts.bits != 3072 &&
+		     a->opts.bits != 4096)) {
+			p_usage("--bits must be 2048, 3072 or 4096, not '%s'",
+				optarg);
 			return EXIT_USAGE;
 		}
+		return 0;
+	case 's':
+		if (!*optarg) {
+			p_usage("--subject must not be empty");
+			return EXIT_USAGE;
+		}
+		a->opts.subject = optarg;
+		return 0;
+	case 'D':
+		if (parse_uint(optarg, &a->opts.days)) {
+			p_usage("--days must be a positive number, not '%s'",
+				optarg);
+			return EXIT_USAGE;
+		}
+		return 0;
+	case 'o':
+		a->prefix = optarg;
+		return 0;
 	}
-	if (optind != argc + 1) {
-		p_usage("keygen: unexpected argument '%s'", argv[optind - 1]);
-		return EXIT_USAGE;
-	}
-	if (!prefix || !*prefix) {
-		p_usage("keygen: -o PREFIX is required");
-		return EXIT_USAGE;
-	}
-	err = bpfsig_keygen(prefix, &opts);
+	p_usage("keygen: bad option");
+	return EXIT_USAGE;
+}
+
+static int keygen(const char *prefix, const struct bpfsig_keygen_opts *opts)
+{
+	int err;
+
+	err = bpfsig_keygen(prefix, opts);
 	if (err) {
 		p_err("keygen %s: %s", prefix, strerror(-err));
 		return 1;
@@ -103,10 +97,32 @@ int do_keygen(int argc, char **argv)
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "prefix", prefix);
-		jsonw_uint_field(json_wtr, "bits", opts.bits ?: 4096);
+		jsonw_uint_field(json_wtr, "bits", opts->bits ?: 4096);
 		jsonw_end_object(json_wtr);
 	} else {
 		printf("%s.key %s.crt %s.der\n", prefix, prefix, prefix);
 	}
 	return 0;
+}
+
+int do_keygen(int argc, char **argv)
+{
+	struct keygen_args a = { .opts.sz = sizeof(a.opts) };
+	int err;
+
+	err = parse_options(argc, argv, "o:h", keygen_options, keygen_option,
+			    &a);
+	if (err == OPT_HELP)
+		return keygen_help();
+	if (err)
+		return err;
+	if (optind != argc + 1) {
+		p_usage("keygen: unexpected argument '%s'", argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	if (!a.prefix || !*a.prefix) {
+		p_usage("keygen: -o PREFIX is required");
+		return EXIT_USAGE;
+	}
+	return keygen(a.prefix, &a.opts);
 }

@@ -3,17 +3,11 @@
  * bpfsig: sign eBPF programs for the bpfsig kernel module, verify them,
  * load them, and manage the module's keyring and policy.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "main.h"
@@ -120,175 +114,6 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	return EXIT_USAGE;
 }
 
-int read_file(const char *path, void **buf, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *b = NULL, *nb;
-	ssize_t r;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		p_err("%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	for (;;) {
-		if (!b || n == cap) {
-			cap = b ? cap * 2 : cap;
-			nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				close(fd);
-				p_err("%s: out of memory", path);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			int err = errno;
-
-			if (err == EINTR)
-				continue;
-			free(b);
-			close(fd);
-			p_err("%s: %s", path, strerror(err));
-			return -err;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-int write_file_atomic(const char *path, const struct iovec *iov, int n)
-{
-	char *tmp = NULL, *dup = NULL, *dir;
-	struct stat st;
-	mode_t mode;
-	int fd = -1, i, err = 0;
-	size_t off;
-	ssize_t w;
-
-	if (stat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			p_err("%s: not a regular file", path);
-			return -EINVAL;
-		}
-		mode = st.st_mode & 07777;
-	} else {
-		mode_t um = umask(0);
-
-		umask(um);
-		mode = 0644 & ~um;
-	}
-	dup = strdup(path);
-	if (!dup || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dup),
-			     basename((char *)path)) < 0) {
-		free(dup);
-		p_err("%s: out of memory", path);
-		return -ENOMEM;
-	}
-	dir = NULL;
-	(void)dir;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		p_err("%s: cannot create temporary file in its directory: %s",
-		      path, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		for (off = 0; off < iov[i].iov_len; off += w) {
-			w = write(fd, (const char *)iov[i].iov_base + off,
-				  iov[i].iov_len - off);
-			if (w < 0 && errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			if (w <= 0) {
-				err = w < 0 ? -errno : -EIO;
-				p_err("%s: write failed: %s", path,
-				      strerror(-err));
-				goto out;
-			}
-		}
-	}
-	if (fchmod(fd, mode) || fsync(fd)) {
-		err = -errno;
-		p_err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (close(fd)) {
-		fd = -1;
-		err = -errno;
-		p_err("%s: %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		err = -errno;
-		p_err("%s: rename failed: %s", path, strerror(errno));
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (err && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dup);
-	return err;
-}
-
-void hex_str(const void *buf, size_t len, char *out)
-{
-	const unsigned char *p = buf;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
-	out[2 * len] = 0;
-}
-
-const char *prog_type_str(__u32 type, char *buf, size_t len)
-{
-	const char *s = libbpf_bpf_prog_type_str(type);
-
-	if (s)
-		return s;
-	snprintf(buf, len, "%u", type);
-	return buf;
-}
-
-/* "N (name)"; 0 alone, as most program types do not use it */
-const char *attach_type_str(__u32 type, char *buf, size_t len)
-{
-	const char *s = libbpf_bpf_attach_type_str(type);
-
-	if (s && type)
-		snprintf(buf, len, "%u (%s)", type, s);
-	else
-		snprintf(buf, len, "%u", type);
-	return buf;
-}
-
-struct bpfsig_key *load_key(const char *key_path, const char *cert_path)
-{
-	struct bpfsig_key *key;
-
-	key = bpfsig_key__load(key_path, cert_path, NULL);
-	if (!key)
-		p_err("%s: cannot load %s (%s)",
-		      key_path ? key_path : cert_path,
-		      key_path ? "signing key" : "certificate",
-		      bpfsig_errno_name(errno) ?: strerror(errno));
-	return key;
-}
-
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -364,63 +189,78 @@ static const struct cmd cmds[] = {
 	{ 0 }
 };
 
-int main(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "json",	no_argument,	NULL,	'j' },
-		{ "pretty",	no_argument,	NULL,	'p' },
-		{ "debug",	no_argument,	NULL,	'd' },
-		{ "help",	no_argument,	NULL,	'h' },
-		{ "version",	no_argument,	NULL,	'V' },
-		{ 0 }
-	};
-	bool pretty = false, version = false, help = false;
-	int opt, ret;
+static const struct option global_options[] = {
+	{ "json",	no_argument,	NULL,	'j' },
+	{ "pretty",	no_argument,	NULL,	'p' },
+	{ "debug",	no_argument,	NULL,	'd' },
+	{ "help",	no_argument,	NULL,	'h' },
+	{ "version",	no_argument,	NULL,	'V' },
+	{ 0 }
+};
 
-	bin_name = "bpfsig";
-	setlinebuf(stderr);
-	bpfsig_set_print(lib_print);
-	libbpf_set_print(libbpf_print);
+struct global_opts {
+	bool pretty, version, help;
+};
+
+/* The options before the command: 0, or EXIT_USAGE (printed). */
+static int parse_global(int argc, char **argv, struct global_opts *g)
+{
+	int opt;
 
 	/* '+': stop at the first non-option (the command) */
-	while ((opt = getopt_long(argc, argv, "+jpdhV", options, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+jpdhV", global_options,
+				  NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
 			json_output = true;
 			break;
 		case 'p':
 			json_output = true;
-			pretty = true;
+			g->pretty = true;
 			break;
 		case 'd':
 			verbose = true;
 			break;
 		case 'h':
-			help = true;
+			g->help = true;
 			break;
 		case 'V':
-			version = true;
+			g->version = true;
 			break;
 		default:
 			p_usage("unrecognized option '%s'", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct global_opts g = {};
+	int ret;
+
+	bin_name = "bpfsig";
+	setlinebuf(stderr);
+	bpfsig_set_print(lib_print);
+	libbpf_set_print(libbpf_print);
+	if (parse_global(argc, argv, &g))
+		return EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
-
 	if (json_output) {
 		json_wtr = jsonw_new(stdout);
 		if (!json_wtr) {
+			json_output = false;
 			p_err("failed to create JSON writer");
 			return 1;
 		}
-		jsonw_pretty(json_wtr, pretty);
+		jsonw_pretty(json_wtr, g.pretty);
 	}
-	if (version)
+	if (g.version)
 		ret = do_version(0, NULL);
-	else if (help || argc < 1)
-		ret = do_help(argc, argv) ?: (argc < 1 && !help ? EXIT_USAGE : 0);
+	else if (g.help || argc < 1)
+		ret = do_help(argc, argv) ?: (argc < 1 && !g.help ? EXIT_USAGE : 0);
 	else
 		ret = cmd_select(cmds, argc, argv, do_help);
 	if (json_output)

@@ -30,19 +30,31 @@ __attribute__((format(printf, 1, 2))) void p_err(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void p_info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void p_usage(const char *fmt, ...);
 
-/* Read a whole file: 0 or -errno (message printed, naming @path). */
-int read_file(const char *path, void **buf, size_t *len);
+/* common.c */
+struct option;
+#define OPT_HELP (-1)
 /*
- * Write @n buffers to @path via a temporary file in the same directory and
- * rename(); the original (if any) keeps its mode and is untouched on error.
+ * getopt_long() over a command's arguments (@argv[0] is the first one; the
+ * command's name is @argv[-1]), each option but -h to @fn. Return: 0 when
+ * done (optind: the first operand, counting the name), OPT_HELP for
+ * -h/--help or a first argument "help", or @fn's non-zero return (an exit
+ * status, printed).
  */
-struct iovec;
-int write_file_atomic(const char *path, const struct iovec *iov, int n);
-
+int parse_options(int argc, char **argv, const char *optstring,
+		  const struct option *options, int (*fn)(int opt, void *args),
+		  void *args);
+/* The one FILE after the options, into *path: 0, or EXIT_USAGE (printed). */
+int one_file(int argc, char **argv, const char *cmd, const char **path);
+/* bpfsig_read_file(), the reason printed naming @path: 0 or -errno */
+int read_file(const char *path, void **buf, size_t *len);
+/* a --kconfig FILE as a string (NULL @path: NULL): 0 or -1 (printed) */
+int read_kconfig(const char *path, char **out);
+/* 1 ELF, 0 not ELF (or too short), -errno (message printed) */
+int file_is_elf(const char *path);
 void hex_str(const void *buf, size_t len, char *out);
 const char *prog_type_str(__u32 type, char *buf, size_t len);
 const char *attach_type_str(__u32 type, char *buf, size_t len);
-
+/* bpfsig_key__load() with the failure printed */
 struct bpfsig_key *load_key(const char *key_path, const char *cert_path);
 
 int do_keygen(int argc, char **argv);

@@ -117,10 +117,58 @@ static void print_indented(const char *name, const char *text)
 	}
 }
 
+/* "name value" lines as a JSON object, integer values as numbers */
+static void stats_json(const char *text)
+{
+	char line[256], *value, *end;
+	const char *p = text, *nl;
+	long long v;
+
+	jsonw_name(json_wtr, "stats");
+	jsonw_start_object(json_wtr);
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchrnul(p, '\n');
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+		value = strchr(line, ' ');
+		if (!value)
+			continue;
+		*value++ = 0;
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (*value && !*end && !errno)
+			jsonw_int_field(json_wtr, line, v);
+		else
+			jsonw_string_field(json_wtr, line, value);
+	}
+	jsonw_end_object(json_wtr);
+}
+
+static const char *const status_attrs[] = { "mode", "lock", "stats" };
+#define STATUS_CNT (sizeof(status_attrs) / sizeof(status_attrs[0]))
+
+static void show_status(char val[STATUS_CNT][4096])
+{
+	size_t i;
+
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "mode", val[0]);
+		jsonw_string_field(json_wtr, "lock", val[1]);
+		stats_json(val[2]);
+		jsonw_end_object(json_wtr);
+		return;
+	}
+	for (i = 0; i < STATUS_CNT; i++) {
+		if (strchr(val[i], '\n'))
+			print_indented(status_attrs[i], val[i]);
+		else
+			printf("%s: %s\n", status_attrs[i], val[i]);
+	}
+}
+
 int do_status(int argc, char **argv)
 {
-	static const char *const attrs[] = { "mode", "lock", "stats" };
-	char buf[4096];
+	char val[STATUS_CNT][4096];
 	size_t i;
 	int err;
 
@@ -135,28 +183,15 @@ int do_status(int argc, char **argv)
 	}
 	if (check_module())
 		return 1;
-	if (json_output)
-		jsonw_start_object(json_wtr);
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		err = read_attr(attrs[i], buf, sizeof(buf));
+	for (i = 0; i < STATUS_CNT; i++) {
+		err = read_attr(status_attrs[i], val[i], sizeof(val[i]));
 		if (err) {
-			if (json_output)
-				jsonw_null(json_wtr);
-			p_err("%s/%s: %s", secfs_dir(), attrs[i],
+			p_err("%s/%s: %s", secfs_dir(), status_attrs[i],
 			      why(-err));
-			if (json_output)
-				jsonw_end_object(json_wtr);
 			return 1;
 		}
-		if (json_output)
-			jsonw_string_field(json_wtr, attrs[i], buf);
-		else if (strchr(buf, '\n'))
-			print_indented(attrs[i], buf);
-		else
-			printf("%s: %s\n", attrs[i], buf);
 	}
-	if (json_output)
-		jsonw_end_object(json_wtr);
+	show_status(val);
 	return 0;
 }
 

@@ -7,7 +7,19 @@
 #include <sys/uio.h>
 
 #include "main.h"
-#include "object.h"
+#include "bpfsig_sec.h"
+
+struct sign_args {
+	const char *key_path, *cert_path, *out, *path;
+	const char *type_s, *attach_s;	/* raw files */
+	__u32 type, attach;
+	const char **btfs;		/* objects */
+	int btf_cnt;
+	const char *kconfig, *detached;
+	struct bpfsig_sign_opts sopts;
+	struct bpfsig_key *key;
+	int is_elf;
+};
 
 static int sign_help(void)
 {
@@ -35,210 +47,273 @@ static int sign_help(void)
 	return 0;
 }
 
-static int sign_raw(const char *path, const char *out, struct bpfsig_key *key,
-		    const struct bpfsig_sign_opts *opts, __u32 type,
-		    __u32 attach)
+/* The instructions of a raw file, an existing signature left out. */
+static int raw_insns(const char *path, const void *buf, size_t len,
+		     size_t *insn_cnt)
 {
 	struct bpfsig_sig_info info;
-	size_t len, insn_cnt, app_len = 0;
-	void *buf = NULL, *app = NULL;
-	struct iovec iov[2];
-	char tb[16];
 	int err;
 
-	if (read_file(path, &buf, &len))
-		return 1;
 	if (!len || len % 8) {
 		p_err("%s: not a raw instruction file (size %zu is not a non-zero multiple of 8)",
 		      path, len);
-		goto err_out;
+		return -EINVAL;
 	}
 	err = bpfsig_inspect_blob(buf, len, &info);
 	if (!err) {
-		insn_cnt = info.insn_cnt;
+		*insn_cnt = info.insn_cnt;
 		p_info("%s: replacing existing signature", path);
 	} else if (err == -ENODATA) {
-		insn_cnt = len / 8;
+		*insn_cnt = len / 8;
 	} else {
 		p_err("%s: carries a damaged signature trailer: %s; refusing to re-sign",
 		      path, bpfsig_strerror(err));
-		goto err_out;
+		return err;
 	}
-	err = bpfsig_sign_insns(key, opts, type, attach, buf, insn_cnt, &app,
-				&app_len);
+	return 0;
+}
+
+static void show_signed_raw(const struct sign_args *a, size_t insn_cnt,
+			    size_t app_len)
+{
+	char tb[16];
+
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "file", a->out);
+		jsonw_uint_field(json_wtr, "insn_cnt", insn_cnt);
+		jsonw_uint_field(json_wtr, "appendix_len", app_len);
+		jsonw_string_field(json_wtr, "prog_type",
+				   prog_type_str(a->type, tb, sizeof(tb)));
+		jsonw_uint_field(json_wtr, "expected_attach_type", a->attach);
+		jsonw_end_object(json_wtr);
+	} else if (verbose) {
+		printf("%s: signed %zu insns (+%zu bytes)\n", a->out, insn_cnt,
+		       app_len);
+	}
+}
+
+static int sign_raw(const struct sign_args *a)
+{
+	size_t len, insn_cnt, app_len = 0;
+	void *buf = NULL, *app = NULL;
+	struct iovec iov[2];
+	int err, ret = 1;
+
+	if (read_file(a->path, &buf, &len) ||
+	    raw_insns(a->path, buf, len, &insn_cnt))
+		goto out;
+	err = bpfsig_sign_insns(a->key, &a->sopts, a->type, a->attach, buf,
+				insn_cnt, &app, &app_len);
 	if (err) {
-		p_err("%s: signing failed: %s", path, strerror(-err));
-		goto err_out;
+		p_err("%s: signing failed: %s", a->path, strerror(-err));
+		goto out;
 	}
 	iov[0].iov_base = buf;
 	iov[0].iov_len = insn_cnt * 8;
 	iov[1].iov_base = app;
 	iov[1].iov_len = app_len;
-	if (write_file_atomic(out, iov, 2))
-		goto err_out;
+	err = bpfsig_write_file(a->out, iov, 2);
+	if (err) {
+		p_err("%s: cannot write: %s", a->out, strerror(-err));
+		goto out;
+	}
+	show_signed_raw(a, insn_cnt, app_len);
+	ret = 0;
+out:
+	free(app);
+	free(buf);
+	return ret;
+}
+
+static void show_signed_object(const char *dest,
+			       const struct bpfsig_sigset *set, int targets)
+{
+	size_t i, progs = 0, probes = 0;
+
+	for (i = 0; i < bpfsig_sigset__cnt(set); i++) {
+		if (bpfsig_sigset__record(set, i)->flags & BPFSIG_REC_PROBE)
+			probes++;
+		else
+			progs++;
+	}
 	if (json_output) {
 		jsonw_start_object(json_wtr);
-		jsonw_string_field(json_wtr, "file", out);
-		jsonw_uint_field(json_wtr, "insn_cnt", insn_cnt);
-		jsonw_uint_field(json_wtr, "appendix_len", app_len);
-		jsonw_string_field(json_wtr, "prog_type",
-				   prog_type_str(type, tb, sizeof(tb)));
-		jsonw_uint_field(json_wtr, "expected_attach_type", attach);
+		jsonw_string_field(json_wtr, "file", dest);
+		jsonw_uint_field(json_wtr, "programs", progs);
+		jsonw_uint_field(json_wtr, "probes", probes);
+		jsonw_uint_field(json_wtr, "targets", targets);
 		jsonw_end_object(json_wtr);
 	} else if (verbose) {
-		printf("%s: signed %zu insns (+%zu bytes)\n", out, insn_cnt,
-		       app_len);
+		printf("%s: %zu program signatures, %zu probe signatures, %d target(s)\n",
+		       dest, progs, probes, targets);
 	}
-	free(app);
-	free(buf);
+}
+
+static int sign_object(const struct sign_args *a)
+{
+	BPFSIG_OPTS(bpfsig_obj_sign_opts, opts,
+		.hash = a->sopts.hash,
+		.btf_paths = a->btfs,
+		.btf_cnt = a->btf_cnt,
+	);
+	const char *dest = a->detached ? a->detached : a->out;
+	struct bpfsig_sigset *set = NULL;
+	char *kconfig = NULL;
+	int err, ret = 1;
+
+	if (read_kconfig(a->kconfig, &kconfig))
+		return 1;
+	opts.kconfig = kconfig;
+	set = bpfsig_sigset__new();
+	err = set ? bpfsig_object__sign_file(a->key, a->path, &opts, set) :
+		    -ENOMEM;
+	if (err) {
+		p_err("%s: signing failed: %s", a->path, strerror(-err));
+		goto out;
+	}
+	if (a->detached)
+		err = bpfsig_sigset__write_bundle(set, dest);
+	else
+		err = bpfsig_sigset__write_elf(set, a->path, dest);
+	if (err) {
+		p_err("%s: cannot write signatures: %s", dest, strerror(-err));
+		goto out;
+	}
+	show_signed_object(dest, set, a->btf_cnt ? a->btf_cnt : 1);
+	ret = 0;
+out:
+	bpfsig_sigset__free(set);
+	free(kconfig);
+	return ret;
+}
+
+static const struct option sign_options[] = {
+	{ "key",	 required_argument,	NULL,	'k' },
+	{ "cert",	 required_argument,	NULL,	'c' },
+	{ "hash",	 required_argument,	NULL,	'H' },
+	{ "type",	 required_argument,	NULL,	't' },
+	{ "attach-type", required_argument,	NULL,	'a' },
+	{ "output",	 required_argument,	NULL,	'o' },
+	{ "btf",	 required_argument,	NULL,	'B' },
+	{ "kconfig",	 required_argument,	NULL,	'K' },
+	{ "detached",	 required_argument,	NULL,	'S' },
+	{ "help",	 no_argument,		NULL,	'h' },
+	{ 0 }
+};
+
+/* One option into @args: 0, or EXIT_USAGE (printed). */
+static int sign_option(int opt, void *args)
+{
+	struct sign_args *a = args;
+
+	switch (opt) {
+	case 'k':
+		a->key_path = optarg;
+		break;
+	case 'c':
+		a->cert_path = optarg;
+		break;
+	case 'H':
+		if (bpfsig_hash_by_name(optarg) < 0) {
+			p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
+				optarg);
+			return EXIT_USAGE;
+		}
+		a->sopts.hash = optarg;
+		break;
+	case 't':
+		a->type_s = optarg;
+		break;
+	case 'a':
+		a->attach_s = optarg;
+		break;
+	case 'o':
+		a->out = optarg;
+		break;
+	case 'B':
+		a->btfs[a->btf_cnt++] = optarg;
+		break;
+	case 'K':
+		a->kconfig = optarg;
+		break;
+	case 'S':
+		a->detached = optarg;
+		break;
+	default:
+		p_usage("sign: bad option");
+		return EXIT_USAGE;
+	}
 	return 0;
-err_out:
-	free(app);
-	free(buf);
-	return 1;
+}
+
+/* Required options and names: 0, or EXIT_USAGE (printed). */
+static int check_sign_args(struct sign_args *a)
+{
+	if (!a->key_path) {
+		p_usage("sign: --key KEY is required");
+	} else if (!a->cert_path) {
+		p_usage("sign: --cert CERT is required");
+	} else if (a->type_s &&
+		   bpfsig_prog_type_by_name(a->type_s, &a->type)) {
+		p_usage("sign: unknown program type '%s'", a->type_s);
+	} else if (a->attach_s &&
+		   bpfsig_attach_type_by_name(a->attach_s, &a->attach)) {
+		p_usage("sign: unknown attach type '%s'", a->attach_s);
+	} else {
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
+/* The options that fit the kind of file: 0, or EXIT_USAGE (printed). */
+static int check_file_args(const struct sign_args *a)
+{
+	if (!a->is_elf && !a->type_s) {
+		p_usage("sign: %s is not an ELF object: raw instructions need --type PROG_TYPE",
+			a->path);
+	} else if (!a->is_elf && (a->btf_cnt || a->kconfig || a->detached)) {
+		p_usage("sign: --btf, --kconfig and --detached apply to ELF objects only");
+	} else if (a->is_elf && (a->type_s || a->attach_s)) {
+		p_usage("sign: --type/--attach-type apply to raw files; an object's programs carry their own");
+	} else {
+		return 0;
+	}
+	return EXIT_USAGE;
 }
 
 int do_sign(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "key",	 required_argument,	NULL,	'k' },
-		{ "cert",	 required_argument,	NULL,	'c' },
-		{ "hash",	 required_argument,	NULL,	'H' },
-		{ "type",	 required_argument,	NULL,	't' },
-		{ "attach-type", required_argument,	NULL,	'a' },
-		{ "output",	 required_argument,	NULL,	'o' },
-		{ "btf",	 required_argument,	NULL,	'B' },
-		{ "kconfig",	 required_argument,	NULL,	'K' },
-		{ "detached",	 required_argument,	NULL,	'S' },
-		{ "help",	 no_argument,		NULL,	'h' },
-		{ 0 }
-	};
-	BPFSIG_OPTS(bpfsig_sign_opts, sopts);
-	struct sign_object_args oargs = {};
-	const char *key_path = NULL, *cert_path = NULL, *out = NULL;
-	const char *type_s = NULL, *attach_s = NULL, *path;
-	__u32 type = 0, attach = 0;
-	struct bpfsig_key *key;
-	const char **btfs;
-	int opt, ret, is_elf;
+	struct sign_args a = { .sopts.sz = sizeof(a.sopts) };
+	int ret;
 
-	if (argc >= 1 && !strcmp(argv[0], "help"))
-		return sign_help();
-	btfs = calloc(argc + 1, sizeof(*btfs));
-	if (!btfs)
+	a.btfs = calloc(argc + 1, sizeof(*a.btfs));
+	if (!a.btfs)
 		return 1;
-	oargs.btfs = btfs;
-	optind = 0;
-	while ((opt = getopt_long(argc + 1, argv - 1, "k:c:o:h", options,
-				  NULL)) >= 0) {
-		switch (opt) {
-		case 'k':
-			key_path = optarg;
-			break;
-		case 'c':
-			cert_path = optarg;
-			break;
-		case 'H':
-			if (bpfsig_hash_by_name(optarg) < 0) {
-				p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
-					optarg);
-				ret = EXIT_USAGE;
-				goto out_free;
-			}
-			sopts.hash = optarg;
-			break;
-		case 't':
-			type_s = optarg;
-			break;
-		case 'a':
-			attach_s = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'B':
-			btfs[oargs.btf_cnt++] = optarg;
-			break;
-		case 'K':
-			oargs.kconfig = optarg;
-			break;
-		case 'S':
-			oargs.detached = optarg;
-			break;
-		case 'h':
-			ret = sign_help();
-			goto out_free;
-		default:
-			p_usage("sign: bad option");
-			ret = EXIT_USAGE;
-			goto out_free;
-		}
+	ret = parse_options(argc, argv, "k:c:o:h", sign_options, sign_option,
+			    &a);
+	if (ret == OPT_HELP) {
+		ret = sign_help();
+		goto out;
 	}
-	if (optind != argc) {
-		p_usage("sign: expected exactly one FILE");
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	path = argv[optind - 1];
-	if (!key_path) {
-		p_usage("sign: --key KEY is required");
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	if (!cert_path) {
-		p_usage("sign: --cert CERT is required");
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	if (type_s && bpfsig_prog_type_by_name(type_s, &type)) {
-		p_usage("sign: unknown program type '%s'", type_s);
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	if (attach_s && bpfsig_attach_type_by_name(attach_s, &attach)) {
-		p_usage("sign: unknown attach type '%s'", attach_s);
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	is_elf = file_is_elf(path);
-	if (is_elf < 0) {
+	ret = ret ?: one_file(argc, argv, "sign", &a.path) ?:
+	      check_sign_args(&a);
+	if (ret)
+		goto out;
+	a.is_elf = file_is_elf(a.path);
+	ret = a.is_elf < 0 ? 1 : check_file_args(&a);
+	if (ret)
+		goto out;
+	if (!a.out)
+		a.out = a.path;
+	a.key = load_key(a.key_path, a.cert_path);
+	if (!a.key) {
 		ret = 1;
-		goto out_free;
+		goto out;
 	}
-	if (!is_elf && !type_s) {
-		p_usage("sign: %s is not an ELF object: raw instructions need --type PROG_TYPE",
-			path);
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	if (!is_elf && (oargs.btf_cnt || oargs.kconfig || oargs.detached)) {
-		p_usage("sign: --btf, --kconfig and --detached apply to ELF objects only");
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-	if (is_elf && (type_s || attach_s)) {
-		p_usage("sign: --type/--attach-type apply to raw files; an object's programs carry their own");
-		ret = EXIT_USAGE;
-		goto out_free;
-	}
-
-	key = load_key(key_path, cert_path);
-	if (!key) {
-		ret = 1;
-		goto out_free;
-	}
-	if (is_elf) {
-		oargs.path = path;
-		oargs.out = out ? out : path;
-		oargs.key = key;
-		oargs.sign_opts = &sopts;
-		ret = sign_object(&oargs);
-	} else {
-		ret = sign_raw(path, out ? out : path, key, &sopts, type,
-			       attach);
-	}
-	bpfsig_key__free(key);
-out_free:
-	free(btfs);
+	ret = a.is_elf ? sign_object(&a) : sign_raw(&a);
+	bpfsig_key__free(a.key);
+out:
+	free(a.btfs);
 	return ret;
 }

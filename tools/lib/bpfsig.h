@@ -8,13 +8,35 @@
  * a pointer / NULL with errno set; nothing here exits; diagnostics go through
  * the callback installed with bpfsig_set_print().
  *
- * Errors shared with the kernel module (see Documentation/format.md):
- *   -ENODATA       the program carries no signature
+ * What linking libbpfsig (libbpfsig.so or libbpfsig.a) gives a program:
+ * the functions declared here, every one named bpfsig_*, and nothing else;
+ * it defines no libc function. The object functions that run libbpf --
+ * bpfsig_object__sign_file(), bpfsig_object__verify_file(),
+ * bpfsig_object__simulate() and bpfsig_object__load() -- must see libbpf's
+ * bpf(2) calls and its reads of /sys/kernel/btf/vmlinux. The first of them
+ * called redirects, for the rest of the process, libbpf's own imports of
+ * syscall(), open(), open64(), fopen(), fopen64() and faccessat() (the
+ * entries of libbpf's global offset table: libbpf.so.1's, or the program's
+ * when libbpf is linked in statically) to libbpfsig, which passes every
+ * call through unchanged unless the calling thread is inside one of these
+ * functions. The rest of the program, libbpfsig included, keeps calling
+ * libc directly. A static (-static) program cannot be redirected: these
+ * functions then fail with -ENOTSUP, the reason printed. The other
+ * functions (keys, signing and verifying instructions, signature sets,
+ * files) redirect nothing.
+ *
+ * Errors shared with the kernel module (see Documentation/format.md and the
+ * errno table of Documentation/admin-guide.md):
+ *   -ENODATA       the program carries no signature (offline)
+ *   -EPERM         the module refused a program without a signature
  *   -EBADMSG       the trailer, statement or CMS blob is malformed
  *   -ENOPKG        digest or public-key algorithm not supported
  *   -EKEYREJECTED  bad signature, statement not describing this load, or
  *                  digest mismatch
  *   -ENOKEY        the signer is not the given certificate (not in keyring)
+ *   -EKEYREVOKED   the signing key or the signed statement is revoked
+ *                  (the module only)
+ * bpfsig_strerror() and bpfsig_errno_name() know all seven.
  */
 #ifndef __BPFSIG_H
 #define __BPFSIG_H
@@ -73,6 +95,16 @@ BPFSIG_API const char *bpfsig_errno_name(int err);
 
 /* ---- hash algorithms ------------------------------------------------ */
 
+/* Digest algorithms of a statement (its hash_algo byte, on the wire). */
+#ifndef BPFSIG_HASH_ALGO_DEFINED	/* also defined by the format code */
+#define BPFSIG_HASH_ALGO_DEFINED
+enum bpfsig_hash_algo {
+	BPFSIG_HASH_SHA256 = 1,
+	BPFSIG_HASH_SHA384 = 2,
+	BPFSIG_HASH_SHA512 = 3,
+};
+#endif
+
 /* "sha256"/"sha384"/"sha512" -> BPFSIG_HASH_* (1..3), or -ENOPKG. */
 BPFSIG_API int bpfsig_hash_by_name(const char *name);
 /* BPFSIG_HASH_* -> "sha256"..., or NULL. */
@@ -129,9 +161,13 @@ BPFSIG_API bool bpfsig_key__can_sign(const struct bpfsig_key *key);
 BPFSIG_API int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf,
 				 size_t len);
 
-/* Subject of the certificate, one line ("CN = ..."), in @buf. */
-BPFSIG_API int bpfsig_key__subject(const struct bpfsig_key *key, char *buf,
-				   size_t len);
+/*
+ * bpfsig_cert_der() - read an X.509 certificate, PEM or DER (sniffed, as
+ * bpfsig_key__load() does), and return its DER encoding in a malloc()ed
+ * *der: what the kernel's keyring takes. No other check is made.
+ * Return: 0, file errors, -EINVAL (not a certificate), -ENOMEM, -EIO.
+ */
+BPFSIG_API int bpfsig_cert_der(const char *path, void **der, size_t *der_len);
 
 /* ---- key generation ------------------------------------------------- */
 
@@ -228,6 +264,15 @@ BPFSIG_API int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 				   struct bpfsig_sig_info *info);
 
 /*
+ * bpfsig_inspect_appendix() - parse an appendix on its own (what
+ * bpfsig_sign_insns() returns, a record's appendix), without instructions
+ * Return: 0, -ENODATA, -EBADMSG (also if the appendix does not end where
+ * its trailer says), -ENOPKG.
+ */
+BPFSIG_API int bpfsig_inspect_appendix(const void *appendix, size_t len,
+				       struct bpfsig_sig_info *info);
+
+/*
  * bpfsig_verify_blob() - verify insns || appendix offline, as the kernel does
  * @cert: the trusted certificate (a key loaded with or without private key)
  * @buf, @buf_len: the whole buffer as it would be loaded
@@ -302,8 +347,6 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 		    __u32 expected_attach_type, const struct bpf_insn *insns,
 		    size_t insn_cnt);
 
-/* SHA-256 of a file (a target BTF). */
-BPFSIG_API int bpfsig_file_sha256(const char *path, __u8 digest[32]);
 
 struct bpfsig_obj_sign_opts {
 	size_t sz;
@@ -326,7 +369,8 @@ struct bpfsig_obj_sign_opts {
  * BPF_PROG_LOAD -- the object's programs, with subprograms appended,
  * relocated against the target BTF, and libbpf's feature probes -- is
  * recorded and signed. All programs are signed, autoload or not. Records
- * are added to @set. Return: 0 or a negative errno (reason printed).
+ * are added to @set. Return: 0 or a negative errno (reason printed);
+ * -ENOTSUP if libbpf's calls cannot be seen (see the top of this file).
  *
  * libbpf caches its feature probes per process: sign before any real
  * bpf_object__load() in the same process (else the probes are not
@@ -337,6 +381,54 @@ BPFSIG_API int bpfsig_object__sign_file(const struct bpfsig_key *key,
 					const char *obj_path,
 					const struct bpfsig_obj_sign_opts *opts,
 					struct bpfsig_sigset *set);
+
+struct bpfsig_obj_verify_opts {
+	size_t sz;
+	/* target kernel BTF files, as bpfsig_obj_sign_opts; each must have
+	 * signatures; default: /sys/kernel/btf/vmlinux */
+	const char **btf_paths;
+	size_t btf_cnt;
+	/* signatures from these bundles (or signed objects) instead of the
+	 * object's own .bpfsig section */
+	const char **sig_paths;
+	size_t sig_path_cnt;
+	/* Kconfig contents, as bpfsig_obj_sign_opts */
+	const char *kconfig;
+	size_t :0;
+};
+#define bpfsig_obj_verify_opts__last_field kconfig
+
+/* What bpfsig_object__verify_file() checked. */
+struct bpfsig_obj_verify_info {
+	__u32 programs;		/* program loads verified, over all targets */
+	__u32 targets;		/* targets whose loads were checked */
+	__u32 probes_unsigned;	/* libbpf probe loads without a signature
+				 * (a libbpf other than the signer's) */
+	__u32 stale;		/* signatures for a checked target that match
+				 * no load (named in a warning) */
+	__u32 other_targets;	/* signatures for targets not checked */
+};
+
+/*
+ * bpfsig_object__verify_file() - verify a signed object offline
+ * @cert: the trusted certificate
+ * @info: optional, filled in as far as verification got
+ *
+ * For every target, the object is prepared again by libbpf under the
+ * simulated kernel (as bpfsig_object__simulate()), and every program load
+ * must find a signature -- appended as bpfsig_object__load() appends it --
+ * that bpfsig_verify_blob() accepts for that load. Each failure is printed,
+ * naming the program; every target is checked.
+ *
+ * Return: 0 if everything verifies; else the first failure: -ENODATA (the
+ * object, a target or a program has no signature), -EKEYREJECTED, -ENOKEY,
+ * -EBADMSG, -ENOPKG (a program's signature), -EINVAL, file and libbpf
+ * errors, -ENOTSUP (see the top of this file).
+ */
+BPFSIG_API int bpfsig_object__verify_file(const struct bpfsig_key *cert,
+					  const char *obj_path,
+					  const struct bpfsig_obj_verify_opts *opts,
+					  struct bpfsig_obj_verify_info *info);
 
 /* Loads made by libbpf under the simulated kernel, for one target. */
 struct bpfsig_sim_load {
@@ -353,7 +445,8 @@ typedef int (*bpfsig_sim_cb)(const struct bpfsig_sim_load *load, void *ctx);
 /*
  * bpfsig_object__simulate() - prepare an object for @btf_path (NULL: the
  * default) as libbpf would and call @cb for every program load (probes
- * included, at most once per process). Return: 0, @cb's error, or libbpf's.
+ * included, at most once per process). Return: 0, @cb's error, libbpf's,
+ * or -ENOTSUP (see the top of this file).
  */
 BPFSIG_API int bpfsig_object__simulate(const char *obj_path,
 				       const char *btf_path,
@@ -383,10 +476,39 @@ struct bpfsig_load_opts {
  * @obj without a matching signature fails with -ENOKEY (message naming the
  * program) unless allow_unsigned; probes without one go unsigned.
  *
- * Return: 0, -EINVAL, -ENOKEY, or bpf_object__load()'s error.
+ * Return: 0, -EINVAL, -ENOKEY, -ENOTSUP (see the top of this file), or
+ * bpf_object__load()'s error.
  */
 BPFSIG_API int bpfsig_object__load(struct bpf_object *obj,
 				   const struct bpfsig_load_opts *opts);
+
+/* ---- files ----------------------------------------------------------- */
+
+struct iovec;
+
+/*
+ * bpfsig_read_file() - read a whole file into a malloc()ed buffer
+ * @buf: set to the contents, NUL-terminated (not counted in @len)
+ * Return: 0, -errno of open()/read(), -EISDIR, -ENOMEM. Prints nothing.
+ */
+BPFSIG_API int bpfsig_read_file(const char *path, void **buf, size_t *len);
+
+/*
+ * bpfsig_write_file() - replace @path atomically with @iov_cnt buffers
+ *
+ * Writes a temporary file in the directory of @path, fsync()s it, gives it
+ * the mode of the file it replaces (new files: 0644 less the umask) and
+ * rename()s it over @path: @path is complete or untouched, and no
+ * temporary file is left behind. A @path that exists and is not a regular
+ * file is refused.
+ *
+ * Return: 0, -EINVAL, or -errno of the failing call (reason printed).
+ */
+BPFSIG_API int bpfsig_write_file(const char *path, const struct iovec *iov,
+				 int iov_cnt);
+
+/* SHA-256 of a file (a target BTF). Return: 0 or as bpfsig_read_file(). */
+BPFSIG_API int bpfsig_file_sha256(const char *path, __u8 digest[32]);
 
 #ifdef __cplusplus
 }

@@ -7,10 +7,9 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "libbpfsig_internal.h"
@@ -137,127 +136,29 @@ int bpfsig_sigset__add_file(struct bpfsig_sigset *set, const char *path)
 	return bpfsig_err(err);
 }
 
-/* Create a temporary file next to @path; its name in *tmp. */
-static int tmp_next_to(const char *path, char **tmp)
-{
-	char *dup = strdup(path), *dup2 = strdup(path);
-	int fd = -ENOMEM;
-
-	*tmp = NULL;
-	if (dup && dup2 && asprintf(tmp, "%s/.%s.XXXXXX", dirname(dup),
-				    basename(dup2)) >= 0) {
-		fd = mkstemp(*tmp);
-		if (fd < 0) {
-			fd = -errno;
-			free(*tmp);
-			*tmp = NULL;
-		}
-	}
-	free(dup);
-	free(dup2);
-	return fd;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* fsync, close, chmod like @like (or 0644 & ~umask), rename onto @path. */
-static int commit_tmp(int fd, char *tmp, const char *path, const char *like)
-{
-	struct stat st;
-	mode_t mode, um;
-	int err = 0;
-
-	if (stat(like, &st) == 0 && S_ISREG(st.st_mode)) {
-		mode = st.st_mode & 07777;
-	} else {
-		um = umask(0);
-		umask(um);
-		mode = 0644 & ~um;
-	}
-	if (fchmod(fd, mode) || fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		pr_warn("%s: %s\n", path, strerror(-err));
-		unlink(tmp);
-	}
-	free(tmp);
-	return err;
-}
-
 int bpfsig_sigset__write_bundle(const struct bpfsig_sigset *set,
 				const char *path)
 {
-	size_t len;
-	char *tmp;
-	void *buf;
-	int fd, err;
-
-	err = bpfsig_sigset__encode(set, &buf, &len);
-	if (err)
-		return err;
-	fd = tmp_next_to(path, &tmp);
-	if (fd < 0) {
-		pr_warn("%s: cannot create a temporary file next to it: %s\n",
-			path, strerror(-fd));
-		free(buf);
-		return bpfsig_err(fd);
-	}
-	err = write_all(fd, buf, len);
-	free(buf);
-	if (err) {
-		pr_warn("%s: write failed: %s\n", path, strerror(-err));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return bpfsig_err(err);
-	}
-	return bpfsig_err(commit_tmp(fd, tmp, path, path));
-}
-
-/* Replace or add the .bpfsig section of the ELF open for update in @elf. */
-static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
-		       char **new_strtab)
-{
-	Elf_Data *data, *sdata;
-	Elf_Scn *scn, *sscn;
-	size_t shstrndx, off;
-	GElf_Shdr sh;
+	struct iovec iov;
 	int err;
 
-	scn = find_sec(elf, path, &err);
+	if (!set || !path)
+		return bpfsig_err(-EINVAL);
+	err = bpfsig_sigset__encode(set, &iov.iov_base, &iov.iov_len);
 	if (err)
 		return err;
-	if (scn) {
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			return -EBADMSG;
-		data->d_buf = sec;
-		data->d_size = sec_len;
-		data->d_type = ELF_T_BYTE;
-		elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
-		return 0;
-	}
+	err = bpfsig_write_file(path, &iov, 1);
+	free(iov.iov_base);
+	return err;
+}
 
-	/* New section: append its name to the section name string table. */
+/* Append .bpfsig to the section name string table: its offset, or -errno. */
+static long add_sec_name(Elf *elf, const char *path, char **new_strtab)
+{
+	Elf_Data *sdata;
+	Elf_Scn *sscn;
+	size_t shstrndx, off;
+
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return -EBADMSG;
 	sscn = elf_getscn(elf, shstrndx);
@@ -275,11 +176,24 @@ static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
 	sdata->d_buf = *new_strtab;
 	sdata->d_size = off + sizeof(BPFSIG_SEC_NAME);
 	elf_flagdata(sdata, ELF_C_SET, ELF_F_DIRTY);
+	return off;
+}
 
+/* A new .bpfsig section holding @sec: SHT_PROGBITS, no flags. */
+static int add_section(Elf *elf, const char *path, void *sec, size_t sec_len,
+		       char **new_strtab)
+{
+	long name = add_sec_name(elf, path, new_strtab);
+	Elf_Data *data;
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	if (name < 0)
+		return name;
 	scn = elf_newscn(elf);
 	if (!scn || !gelf_getshdr(scn, &sh))
 		return -EIO;
-	sh.sh_name = off;
+	sh.sh_name = name;
 	sh.sh_type = SHT_PROGBITS;
 	sh.sh_flags = 0;
 	sh.sh_addralign = 8;
@@ -297,47 +211,52 @@ static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
 	return 0;
 }
 
-int bpfsig_sigset__write_elf(const struct bpfsig_sigset *set,
-			     const char *obj_path, const char *out_path)
+/* Replace or add the .bpfsig section of the ELF open for update in @elf. */
+static int set_section(Elf *elf, const char *path, void *sec, size_t sec_len,
+		       char **new_strtab)
 {
-	char *tmp = NULL, *new_strtab = NULL;
-	void *orig = NULL, *sec = NULL;
-	size_t orig_len, sec_len;
-	Elf *elf = NULL;
-	int fd = -1, err;
-	off_t size;
+	Elf_Data *data;
+	Elf_Scn *scn;
+	int err;
 
-	if (!set || !obj_path || !out_path)
-		return bpfsig_err(-EINVAL);
-	err = elf_init();
-	if (err)
-		return bpfsig_err(err);
-	err = bpfsig_sigset__encode(set, &sec, &sec_len);
+	scn = find_sec(elf, path, &err);
 	if (err)
 		return err;
-	err = bpfsig_read_file(obj_path, &orig, &orig_len);
+	if (!scn)
+		return add_section(elf, path, sec, sec_len, new_strtab);
+	data = elf_getdata(scn, NULL);
+	if (!data)
+		return -EBADMSG;
+	data->d_buf = sec;
+	data->d_size = sec_len;
+	data->d_type = ELF_T_BYTE;
+	elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
+	return 0;
+}
+
+/*
+ * Write @orig to the temporary file @t, set its .bpfsig section to @sec and
+ * cut the file to the size libelf wrote (smaller when a larger section was
+ * replaced).
+ */
+static int write_with_section(struct bpfsig_tmpfile *t, const char *obj_path,
+			      const void *orig, size_t orig_len, void *sec,
+			      size_t sec_len)
+{
+	char *new_strtab = NULL;
+	off_t size;
+	Elf *elf;
+	int err;
+
+	err = bpfsig_write_all(t->fd, orig, orig_len);
 	if (err) {
-		pr_warn("%s: %s\n", obj_path, strerror(-err));
-		goto out;
+		pr_warn("%s: write failed: %s\n", t->path, strerror(-err));
+		return err;
 	}
-	fd = tmp_next_to(out_path, &tmp);
-	if (fd < 0) {
-		err = fd;
-		fd = -1;
-		pr_warn("%s: cannot create a temporary file next to it: %s\n",
-			out_path, strerror(-err));
-		goto out;
-	}
-	err = write_all(fd, orig, orig_len);
-	if (err) {
-		pr_warn("%s: write failed: %s\n", out_path, strerror(-err));
-		goto out;
-	}
-	elf = elf_begin(fd, ELF_C_RDWR, NULL);
+	elf = elf_begin(t->fd, ELF_C_RDWR, NULL);
 	if (!elf) {
 		pr_warn("%s: corrupt ELF: %s\n", obj_path, elf_errmsg(-1));
-		err = -EBADMSG;
-		goto out;
+		return -EBADMSG;
 	}
 	err = check_bpf_elf(elf, obj_path);
 	if (err)
@@ -350,31 +269,49 @@ int bpfsig_sigset__write_elf(const struct bpfsig_sigset *set,
 	}
 	size = elf_update(elf, ELF_C_WRITE);
 	if (size < 0) {
-		pr_warn("%s: writing ELF failed: %s\n", out_path,
-			elf_errmsg(-1));
+		pr_warn("%s: writing ELF failed: %s\n", t->path, elf_errmsg(-1));
 		err = -EIO;
-		goto out;
-	}
-	elf_end(elf);
-	elf = NULL;
-	/* the file shrinks when a larger old section was replaced */
-	if (ftruncate(fd, size)) {
+	} else if (ftruncate(t->fd, size)) {
 		err = -errno;
-		pr_warn("%s: %s\n", out_path, strerror(errno));
-		goto out;
+		pr_warn("%s: %s\n", t->path, strerror(errno));
 	}
-	err = commit_tmp(fd, tmp, out_path, obj_path);
-	fd = -1;
-	tmp = NULL;
 out:
-	if (elf)
-		elf_end(elf);
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
+	elf_end(elf);
 	free(new_strtab);
+	return err;
+}
+
+int bpfsig_sigset__write_elf(const struct bpfsig_sigset *set,
+			     const char *obj_path, const char *out_path)
+{
+	struct bpfsig_tmpfile t;
+	size_t orig_len, sec_len;
+	void *orig, *sec;
+	int err;
+
+	if (!set || !obj_path || !out_path)
+		return bpfsig_err(-EINVAL);
+	err = elf_init();
+	if (err)
+		return bpfsig_err(err);
+	err = bpfsig_sigset__encode(set, &sec, &sec_len);
+	if (err)
+		return err;
+	err = bpfsig_read_file(obj_path, &orig, &orig_len);
+	if (err) {
+		pr_warn("%s: %s\n", obj_path, strerror(-err));
+		free(sec);
+		return err;
+	}
+	err = bpfsig_tmpfile_open(&t, out_path);
+	if (!err) {
+		err = write_with_section(&t, obj_path, orig, orig_len, sec,
+					 sec_len);
+		if (err)
+			bpfsig_tmpfile_discard(&t);
+		else
+			err = bpfsig_tmpfile_commit(&t, obj_path);
+	}
 	free(orig);
 	free(sec);
 	return bpfsig_err(err);

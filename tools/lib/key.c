@@ -208,11 +208,55 @@ static void check_cert(const struct bpfsig_key *key, const char *path)
 			path, bits);
 }
 
+/* The private key of @key_path, which must match the certificate. */
+static int load_private(struct bpfsig_key *key, const char *key_path,
+			const struct bpfsig_key_opts *opts)
+{
+	struct pw_ctx pw = { .path = key_path };
+	int err = 0;
+
+	pw.pass = OPTS_GET(opts, passphrase, NULL);
+	if (!pw.pass)
+		pw.pass = getenv("BPFSIG_PASSPHRASE");
+	if (!pw.pass)
+		pw.pass = getenv("KBUILD_SIGN_PIN");
+	pw.prompt = !OPTS_GET(opts, no_prompt, false) && isatty(STDIN_FILENO);
+	if (!strncmp(key_path, "pkcs11:", 7))
+		key->pkey = load_pkcs11(key_path, &pw, &err);
+	else
+		key->pkey = load_pkey(key_path, &pw, &err);
+	if (!key->pkey)
+		return err;
+	if (X509_check_private_key(key->cert, key->pkey) != 1) {
+		ERR_clear_error();
+		pr_warn("%s: private key does not match certificate %s\n",
+			key_path, key->cert_path);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+/* The certificate's subjectKeyIdentifier: the signer id. */
+static int set_keyid(struct bpfsig_key *key)
+{
+	const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id(key->cert);
+
+	if (!skid || ASN1_STRING_length(skid) <= 0) {
+		ERR_clear_error();
+		pr_warn("%s: certificate has no subjectKeyIdentifier (needed as the signer id)\n",
+			key->cert_path);
+		return -ENOKEY;
+	}
+	key->keyid_len = ASN1_STRING_length(skid);
+	if (key->keyid_len > BPFSIG_MAX_KEYID_LEN)
+		key->keyid_len = BPFSIG_MAX_KEYID_LEN;
+	memcpy(key->keyid, ASN1_STRING_get0_data(skid), key->keyid_len);
+	return 0;
+}
+
 struct bpfsig_key *bpfsig_key__load(const char *key_path, const char *cert_path,
 				    const struct bpfsig_key_opts *opts)
 {
-	struct pw_ctx pw = {};
-	const ASN1_OCTET_STRING *skid;
 	struct bpfsig_key *key;
 	int err = 0;
 
@@ -230,15 +274,6 @@ struct bpfsig_key *bpfsig_key__load(const char *key_path, const char *cert_path,
 	key = calloc(1, sizeof(*key));
 	if (!key)
 		return bpfsig_err_ptr(-ENOMEM);
-
-	pw.pass = OPTS_GET(opts, passphrase, NULL);
-	if (!pw.pass)
-		pw.pass = getenv("BPFSIG_PASSPHRASE");
-	if (!pw.pass)
-		pw.pass = getenv("KBUILD_SIGN_PIN");
-	pw.prompt = !OPTS_GET(opts, no_prompt, false) && isatty(STDIN_FILENO);
-	pw.path = key_path;
-
 	key->cert_path = strdup(cert_path ? cert_path : key_path);
 	if (!key->cert_path) {
 		err = -ENOMEM;
@@ -247,40 +282,18 @@ struct bpfsig_key *bpfsig_key__load(const char *key_path, const char *cert_path,
 	key->cert = load_cert(key->cert_path, &err);
 	if (!key->cert)
 		goto err_out;
-	if (key_path) {
-		if (!strncmp(key_path, "pkcs11:", 7))
-			key->pkey = load_pkcs11(key_path, &pw, &err);
-		else
-			key->pkey = load_pkey(key_path, &pw, &err);
-		if (!key->pkey)
-			goto err_out;
-		if (X509_check_private_key(key->cert, key->pkey) != 1) {
-			ERR_clear_error();
-			pr_warn("%s: private key does not match certificate %s\n",
-				key_path, key->cert_path);
-			err = -EKEYREJECTED;
-			goto err_out;
-		}
-	}
-	skid = X509_get0_subject_key_id(key->cert);
-	if (!skid || ASN1_STRING_length(skid) <= 0) {
-		ERR_clear_error();
-		pr_warn("%s: certificate has no subjectKeyIdentifier (needed as the signer id)\n",
-			key->cert_path);
-		err = -ENOKEY;
+	err = key_path ? load_private(key, key_path, opts) : 0;
+	if (!err)
+		err = set_keyid(key);
+	if (err)
 		goto err_out;
-	}
-	key->keyid_len = ASN1_STRING_length(skid);
-	if (key->keyid_len > BPFSIG_MAX_KEYID_LEN)
-		key->keyid_len = BPFSIG_MAX_KEYID_LEN;
-	memcpy(key->keyid, ASN1_STRING_get0_data(skid), key->keyid_len);
 	if (!OPTS_GET(opts, quiet, false))
 		check_cert(key, key->cert_path);
 	return key;
 
 err_out:
 	bpfsig_key__free(key);
-	return bpfsig_err_ptr(err ? err : -EINVAL);
+	return bpfsig_err_ptr(err ?: -EINVAL);
 }
 
 void bpfsig_key__free(struct bpfsig_key *key)
@@ -306,20 +319,29 @@ int bpfsig_key__keyid(const struct bpfsig_key *key, void *buf, size_t len)
 	return key->keyid_len;
 }
 
-int bpfsig_key__subject(const struct bpfsig_key *key, char *buf, size_t len)
+int bpfsig_cert_der(const char *path, void **der, size_t *der_len)
 {
-	BIO *b;
-	int n;
+	unsigned char *p = NULL;
+	X509 *cert;
+	int err, n;
 
-	if (!key || !len)
+	if (!path || !der || !der_len)
 		return bpfsig_err(-EINVAL);
-	b = BIO_new(BIO_s_mem());
-	if (!b)
+	cert = load_cert(path, &err);
+	if (!cert)
+		return bpfsig_err(err);
+	n = i2d_X509(cert, &p);
+	X509_free(cert);
+	if (n <= 0) {
+		bpfsig_ssl_err(path);
+		return bpfsig_err(-EIO);
+	}
+	*der = malloc(n);
+	if (*der)
+		memcpy(*der, p, n);
+	OPENSSL_free(p);
+	if (!*der)
 		return bpfsig_err(-ENOMEM);
-	X509_NAME_print_ex(b, X509_get_subject_name(key->cert), 0,
-			   XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-	n = BIO_read(b, buf, len - 1);
-	BIO_free(b);
-	buf[n > 0 ? n : 0] = 0;
+	*der_len = n;
 	return 0;
 }

@@ -105,84 +105,93 @@ static int close_file(FILE *f, const char *path, int ok)
 	return 0;
 }
 
+static int check_params(unsigned int bits, unsigned int days)
+{
+	if (bits != 2048 && bits != 3072 && bits != 4096) {
+		pr_warn("RSA key size %u not accepted by the kernel (2048, 3072 or 4096)\n",
+			bits);
+		return -EINVAL;
+	}
+	if (days > 36500 * 2) {
+		pr_warn("validity of %u days is too long\n", days);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* PREFIX.key, .crt and .der, none of which may exist yet. */
+static int key_paths(const char *prefix, char *paths[3])
+{
+	static const char *const sfx[3] = { ".key", ".crt", ".der" };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (asprintf(&paths[i], "%s%s", prefix, sfx[i]) < 0) {
+			paths[i] = NULL;
+			return -ENOMEM;
+		}
+		if (access(paths[i], F_OK) == 0) {
+			pr_warn("%s: already exists, not overwriting\n",
+				paths[i]);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* The key (0600), the certificate in PEM and in DER; all or none. */
+static int write_key_files(char *const paths[3], EVP_PKEY *pkey, X509 *cert)
+{
+	static const mode_t modes[3] = { 0600, 0644, 0644 };
+	int n, ok, err = 0;
+	FILE *f;
+
+	/* on exit, n files exist */
+	for (n = 0; n < 3 && !err; n++) {
+		f = create_file(paths[n], modes[n], &err);
+		if (!f)
+			break;
+		if (n == 0)
+			ok = PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
+						  NULL);
+		else if (n == 1)
+			ok = PEM_write_X509(f, cert);
+		else
+			ok = i2d_X509_fp(f, cert);
+		err = close_file(f, paths[n], ok);
+	}
+	while (err && n--)
+		unlink(paths[n]);
+	return err;
+}
+
 int bpfsig_keygen(const char *prefix, const struct bpfsig_keygen_opts *opts)
 {
-	const char *sfx[3] = { ".key", ".crt", ".der" };
 	char *paths[3] = {};
-	int created = 0, err = 0, i;
 	unsigned int bits, days;
 	EVP_PKEY *pkey = NULL;
-	const char *cn;
 	X509 *cert = NULL;
-	FILE *f;
+	int err, i;
 
 	if (!OPTS_VALID(opts, bpfsig_keygen_opts) || !prefix || !*prefix)
 		return bpfsig_err(-EINVAL);
 	bits = OPTS_GET(opts, bits, 0) ?: 4096;
 	days = OPTS_GET(opts, days, 0) ?: 36500;
-	cn = OPTS_GET(opts, subject, NULL) ?: "bpfsig signing key";
-	if (bits != 2048 && bits != 3072 && bits != 4096) {
-		pr_warn("RSA key size %u not accepted by the kernel (2048, 3072 or 4096)\n",
-			bits);
-		return bpfsig_err(-EINVAL);
-	}
-	if (days > 36500 * 2) {
-		pr_warn("validity of %u days is too long\n", days);
-		return bpfsig_err(-EINVAL);
-	}
-	for (i = 0; i < 3; i++) {
-		if (asprintf(&paths[i], "%s%s", prefix, sfx[i]) < 0) {
-			paths[i] = NULL;
-			err = -ENOMEM;
-			goto out;
-		}
-		if (access(paths[i], F_OK) == 0) {
-			pr_warn("%s: already exists, not overwriting\n",
-				paths[i]);
-			err = -EEXIST;
-			goto out;
-		}
-	}
-
+	err = check_params(bits, days) ?: key_paths(prefix, paths);
+	if (err)
+		goto out;
 	ERR_clear_error();
 	pkey = EVP_RSA_gen(bits);
-	if (!pkey) {
-		bpfsig_ssl_err("RSA key generation");
-		err = -EIO;
-		goto out;
-	}
-	cert = make_cert(pkey, cn, days);
+	if (pkey)
+		cert = make_cert(pkey, OPTS_GET(opts, subject, NULL) ?:
+				 "bpfsig signing key", days);
 	if (!cert) {
-		bpfsig_ssl_err("certificate");
+		bpfsig_ssl_err(pkey ? "certificate" : "RSA key generation");
 		err = -EIO;
 		goto out;
 	}
-
-	f = create_file(paths[0], 0600, &err);
-	if (!f)
-		goto out;
-	created = 1;
-	err = close_file(f, paths[0],
-			 PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
-					      NULL));
-	if (err)
-		goto out;
-	f = create_file(paths[1], 0644, &err);
-	if (!f)
-		goto out;
-	created = 2;
-	err = close_file(f, paths[1], PEM_write_X509(f, cert));
-	if (err)
-		goto out;
-	f = create_file(paths[2], 0644, &err);
-	if (!f)
-		goto out;
-	created = 3;
-	err = close_file(f, paths[2], i2d_X509_fp(f, cert));
+	err = write_key_files(paths, pkey, cert);
 out:
-	if (err)
-		for (i = 0; i < created; i++)
-			unlink(paths[i]);
 	for (i = 0; i < 3; i++)
 		free(paths[i]);
 	X509_free(cert);

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* libbpfsig: diagnostics, errno table, options validation, helpers. */
+/* libbpfsig: diagnostics, errno table, options validation, hash names. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <openssl/err.h>
 
 #include "libbpfsig_internal.h"
@@ -72,6 +68,8 @@ static const struct {
 	{ ENOPKG,	"ENOPKG",	"unsupported algorithm" },
 	{ EKEYREJECTED,	"EKEYREJECTED",	"signature rejected" },
 	{ ENOKEY,	"ENOKEY",	"signed by an unknown key" },
+	{ EKEYREVOKED,	"EKEYREVOKED",	"key or signature revoked" },
+	{ EPERM,	"EPERM",	"refused: not signed" },
 };
 
 const char *bpfsig_errno_name(int err)
@@ -150,57 +148,4 @@ const EVP_MD *bpfsig_md(int hash_algo)
 		return EVP_sha512();
 	}
 	return NULL;
-}
-
-int bpfsig_read_file(const char *path, void **bufp, size_t *lenp)
-{
-	size_t len = 0, cap = 0;
-	char *buf = NULL, *nb;
-	struct stat st;
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? st.st_size + 1 : 4096;
-	buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				err = -ENOMEM;
-				goto err_out;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			goto err_out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = 0;
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-err_out:
-	close(fd);
-	free(buf);
-	return err;
 }

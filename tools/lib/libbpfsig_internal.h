@@ -67,8 +67,57 @@ static inline void *bpfsig_err_ptr(int err)
 
 BPFSIG_INTERNAL const EVP_MD *bpfsig_md(int hash_algo);
 
-/* Read a whole file; *len set; NUL-terminated for convenience. */
-BPFSIG_INTERNAL int bpfsig_read_file(const char *path, void **buf,
-				     size_t *len);
+/*
+ * Replacing a file atomically (file.c): bpfsig_tmpfile_open() creates a
+ * temporary file next to @path (refusing a @path that exists and is not a
+ * regular file); the caller writes to fd, then either commits (fsync,
+ * mode of @like, rename() over @path) or discards it. Both print why they
+ * failed and leave nothing behind.
+ */
+struct bpfsig_tmpfile {
+	int fd;
+	char *tmp;
+	const char *path;
+};
+
+BPFSIG_INTERNAL int bpfsig_tmpfile_open(struct bpfsig_tmpfile *t,
+					const char *path);
+BPFSIG_INTERNAL int bpfsig_tmpfile_commit(struct bpfsig_tmpfile *t,
+					  const char *like);
+BPFSIG_INTERNAL void bpfsig_tmpfile_discard(struct bpfsig_tmpfile *t);
+BPFSIG_INTERNAL int bpfsig_write_all(int fd, const void *buf, size_t len);
+
+/* The running kernel's BTF: the default target of signing and verifying. */
+#define BPFSIG_DEFAULT_VMLINUX "/sys/kernel/btf/vmlinux"
+
+/* ---- record.c: a load with a signature record appended ---------------- */
+
+union bpf_attr;
+struct bpf_program;
+
+/* malloc()ed @insns || @rec's appendix, its length in *len; NULL: ENOMEM */
+BPFSIG_INTERNAL void *bpfsig_insns_append(const struct bpf_insn *insns,
+					  __u32 insn_cnt,
+					  const struct bpfsig_record *rec,
+					  size_t *len);
+/* A bpf_attr of @size bytes, zero-filled to at least union bpf_attr. */
+BPFSIG_INTERNAL union bpf_attr *bpfsig_attr_copy(const void *uattr,
+						 unsigned int size);
+/*
+ * For a hook's bpf() callback: 1 and a copy in *attr (free() it) if the
+ * call is a BPF_PROG_LOAD of unsigned instructions, the one kind of call a
+ * hook signs; 0 for any other (pass it on unchanged); -ENOMEM.
+ */
+BPFSIG_INTERNAL int bpfsig_prog_load_copy(int cmd, const void *uattr,
+					  unsigned int size,
+					  union bpf_attr **attr);
+/* BPF_PROG_LOAD of @attr with @rec appended: fd or -errno (hook.c's
+ * bpfsig_real_bpf(), so from inside a hook only). */
+BPFSIG_INTERNAL long bpfsig_prog_load_signed(union bpf_attr *attr,
+					     unsigned int size,
+					     const struct bpfsig_record *rec);
+/* The program of @obj this load belongs to; NULL: a libbpf probe. */
+BPFSIG_INTERNAL struct bpf_program *
+bpfsig_load_program(struct bpf_object *obj, const union bpf_attr *attr);
 
 #endif /* __LIBBPFSIG_INTERNAL_H */

@@ -89,6 +89,33 @@ out:
 	return n;
 }
 
+/* statement || CMS || padding || trailer, in a malloc()ed buffer */
+static int build_appendix(const struct bpfsig_statement *stmt,
+			  const unsigned char *der, int sig_len,
+			  void **appendix, size_t *appendix_len)
+{
+	struct bpfsig_trailer trailer;
+	unsigned char *out;
+	__u32 total;
+
+	if (sig_len > BPFSIG_MAX_SIG_LEN) {
+		pr_warn("CMS signature of %d bytes exceeds the %d byte limit\n",
+			sig_len, BPFSIG_MAX_SIG_LEN);
+		return -E2BIG;
+	}
+	total = bpfsig_blob_total_len(sig_len);
+	out = calloc(1, total);
+	if (!out)
+		return -ENOMEM;
+	bpfsig_trailer_init(&trailer, sig_len);
+	memcpy(out, stmt, sizeof(*stmt));
+	memcpy(out + sizeof(*stmt), der, sig_len);
+	memcpy(out + total - sizeof(trailer), &trailer, sizeof(trailer));
+	*appendix = out;
+	*appendix_len = total;
+	return 0;
+}
+
 int bpfsig_sign_insns(const struct bpfsig_key *key,
 		      const struct bpfsig_sign_opts *opts,
 		      __u32 prog_type, __u32 expected_attach_type,
@@ -97,11 +124,8 @@ int bpfsig_sign_insns(const struct bpfsig_key *key,
 {
 	unsigned char digest[BPFSIG_MAX_DIGEST_LEN];
 	struct bpfsig_statement stmt;
-	struct bpfsig_trailer trailer;
 	unsigned char *der = NULL;
-	int hash, dlen, sig_len;
-	unsigned char *out;
-	__u32 total;
+	int hash, dlen, sig_len, err;
 
 	if (!OPTS_VALID(opts, bpfsig_sign_opts) || !key || !appendix ||
 	    !appendix_len || (!insns && insn_cnt))
@@ -127,28 +151,10 @@ int bpfsig_sign_insns(const struct bpfsig_key *key,
 		return dlen;
 	bpfsig_statement_init(&stmt, prog_type, expected_attach_type, insn_cnt,
 			      hash, digest, key->keyid, key->keyid_len);
-
 	sig_len = cms_sign(key, bpfsig_md(hash), &stmt, sizeof(stmt), &der);
 	if (sig_len < 0)
 		return bpfsig_err(sig_len);
-	if (sig_len > BPFSIG_MAX_SIG_LEN) {
-		pr_warn("CMS signature of %d bytes exceeds the %d byte limit\n",
-			sig_len, BPFSIG_MAX_SIG_LEN);
-		OPENSSL_free(der);
-		return bpfsig_err(-E2BIG);
-	}
-	total = bpfsig_blob_total_len(sig_len);
-	out = calloc(1, total);
-	if (!out) {
-		OPENSSL_free(der);
-		return bpfsig_err(-ENOMEM);
-	}
-	bpfsig_trailer_init(&trailer, sig_len);
-	memcpy(out, &stmt, sizeof(stmt));
-	memcpy(out + sizeof(stmt), der, sig_len);
-	memcpy(out + total - sizeof(trailer), &trailer, sizeof(trailer));
+	err = build_appendix(&stmt, der, sig_len, appendix, appendix_len);
 	OPENSSL_free(der);
-	*appendix = out;
-	*appendix_len = total;
-	return 0;
+	return bpfsig_err(err);
 }

@@ -3,11 +3,12 @@
  * libbpfsig: sets of signed loads, their on-disk encoding (bpfsig_sec.h)
  * and matching a load against them.
  */
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "libbpfsig_internal.h"
 #include "bpfsig_sec.h"
@@ -16,6 +17,27 @@ struct bpfsig_sigset {
 	struct bpfsig_record *recs;
 	size_t cnt, cap;
 };
+
+/* The on-disk layout of bpfsig_sec.h, field by field. */
+#define SEC_FIELD(type, field, off) \
+	static_assert(offsetof(struct type, field) == (off), #type "." #field)
+static_assert(sizeof(struct bpfsig_sec_header) == BPFSIG_SEC_HDR_SIZE &&
+	      BPFSIG_SEC_HDR_SIZE == 32, "struct bpfsig_sec_header size");
+SEC_FIELD(bpfsig_sec_header, magic, 0);
+SEC_FIELD(bpfsig_sec_header, version, 8);
+SEC_FIELD(bpfsig_sec_header, hdr_len, 12);
+SEC_FIELD(bpfsig_sec_header, rec_cnt, 16);
+SEC_FIELD(bpfsig_sec_header, total_len, 20);
+SEC_FIELD(bpfsig_sec_header, reserved, 24);
+static_assert(sizeof(struct bpfsig_sec_record) == BPFSIG_SEC_REC_SIZE &&
+	      BPFSIG_SEC_REC_SIZE == 48, "struct bpfsig_sec_record size");
+SEC_FIELD(bpfsig_sec_record, rec_len, 0);
+SEC_FIELD(bpfsig_sec_record, flags, 4);
+SEC_FIELD(bpfsig_sec_record, name_len, 8);
+SEC_FIELD(bpfsig_sec_record, reserved0, 10);
+SEC_FIELD(bpfsig_sec_record, appendix_len, 12);
+SEC_FIELD(bpfsig_sec_record, target, 16);
+static_assert(sizeof(BPFSIG_SEC_MAGIC) - 1 == 8, "BPFSIG_SEC_MAGIC length");
 
 struct bpfsig_sigset *bpfsig_sigset__new(void)
 {
@@ -77,21 +99,9 @@ int bpfsig_sigset__add_record(struct bpfsig_sigset *set,
 	    rec->appendix_len < BPFSIG_MIN_TOTAL_LEN ||
 	    rec->flags & ~BPFSIG_REC_PROBE)
 		return bpfsig_err(-EINVAL);
-	/* An appendix must parse on its own, after one dummy instruction. */
-	{
-		size_t blen = 8 + rec->appendix_len;
-		char *b = calloc(1, blen);
-
-		if (!b)
-			return bpfsig_err(-ENOMEM);
-		memcpy(b + 8, rec->appendix, rec->appendix_len);
-		err = bpfsig_inspect_blob(b, blen, &info);
-		free(b);
-		if (err)
-			return bpfsig_err(err);
-		if (info.appendix_len != rec->appendix_len)
-			return bpfsig_err(-EBADMSG);
-	}
+	err = bpfsig_inspect_appendix(rec->appendix, rec->appendix_len, &info);
+	if (err)
+		return bpfsig_err(err);
 	tmp = *rec;
 	tmp.name = rec->name ?: "";
 	for (i = 0; i < set->cnt; i++)
@@ -128,13 +138,46 @@ static size_t pad8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* Add the encoded record at @p (@avail bytes left): its length, or -errno. */
+static long add_encoded(struct bpfsig_sigset *set, const unsigned char *p,
+			size_t avail)
+{
+	const struct bpfsig_sec_record *r = (const void *)p;
+	char name[BPFSIG_SEC_MAX_NAME + 1];
+	struct bpfsig_record rec = {};
+	__u32 rec_len, nlen, alen;
+	int err;
+
+	if (avail < BPFSIG_SEC_REC_SIZE)
+		return -EBADMSG;
+	rec_len = be32toh(r->rec_len);
+	nlen = be16toh(r->name_len);
+	alen = be32toh(r->appendix_len);
+	if (rec_len > avail || r->reserved0 || nlen > BPFSIG_SEC_MAX_NAME ||
+	    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
+		return -EBADMSG;
+	memcpy(name, p + BPFSIG_SEC_REC_SIZE, nlen);
+	name[nlen] = 0;
+	if (strlen(name) != nlen)
+		return -EBADMSG;
+	rec.name = name;
+	rec.flags = be32toh(r->flags);
+	memcpy(rec.target, r->target, sizeof(rec.target));
+	rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
+	rec.appendix_len = alen;
+	err = bpfsig_sigset__add_record(set, &rec);
+	if (err)
+		return err == -ENOMEM ? err : -EBADMSG;
+	return rec_len;
+}
+
 int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 			   size_t len)
 {
 	const struct bpfsig_sec_header *hdr = buf;
 	const unsigned char *p = buf, *end = p + len;
 	__u32 hdr_len, cnt, i;
-	int err;
+	long n;
 
 	if (!set || !buf)
 		return bpfsig_err(-EINVAL);
@@ -147,39 +190,12 @@ int bpfsig_sigset__add_buf(struct bpfsig_sigset *set, const void *buf,
 	    be32toh(hdr->total_len) != len)
 		return bpfsig_err(-EBADMSG);
 	cnt = be32toh(hdr->rec_cnt);
-	p += hdr_len;
-	for (i = 0; i < cnt; i++) {
-		const struct bpfsig_sec_record *r = (const void *)p;
-		struct bpfsig_record rec = {};
-		__u32 rec_len, nlen, alen;
-		char name[BPFSIG_SEC_MAX_NAME + 1];
-
-		if ((size_t)(end - p) < BPFSIG_SEC_REC_SIZE)
-			return bpfsig_err(-EBADMSG);
-		rec_len = be32toh(r->rec_len);
-		nlen = be16toh(r->name_len);
-		alen = be32toh(r->appendix_len);
-		if (rec_len > (size_t)(end - p) || r->reserved0 ||
-		    nlen > BPFSIG_SEC_MAX_NAME ||
-		    rec_len != BPFSIG_SEC_REC_SIZE + pad8(nlen) + alen)
-			return bpfsig_err(-EBADMSG);
-		memcpy(name, p + BPFSIG_SEC_REC_SIZE, nlen);
-		name[nlen] = 0;
-		if (strlen(name) != nlen)
-			return bpfsig_err(-EBADMSG);
-		rec.name = name;
-		rec.flags = be32toh(r->flags);
-		memcpy(rec.target, r->target, sizeof(rec.target));
-		rec.appendix = p + BPFSIG_SEC_REC_SIZE + pad8(nlen);
-		rec.appendix_len = alen;
-		err = bpfsig_sigset__add_record(set, &rec);
-		if (err)
-			return bpfsig_err(err == -ENOMEM ? err : -EBADMSG);
-		p += rec_len;
+	for (p += hdr_len, i = 0; i < cnt; i++, p += n) {
+		n = add_encoded(set, p, end - p);
+		if (n < 0)
+			return bpfsig_err(n);
 	}
-	if (p != end)
-		return bpfsig_err(-EBADMSG);
-	return 0;
+	return p == end ? 0 : bpfsig_err(-EBADMSG);
 }
 
 int bpfsig_sigset__encode(const struct bpfsig_sigset *set, void **bufp,
@@ -263,19 +279,4 @@ bpfsig_sigset__find(const struct bpfsig_sigset *set, __u32 prog_type,
 			return &set->recs[i];
 	}
 	return bpfsig_err_ptr(-ENOENT);
-}
-
-int bpfsig_file_sha256(const char *path, __u8 digest[32])
-{
-	unsigned int dlen;
-	size_t len;
-	void *buf;
-	int err;
-
-	err = bpfsig_read_file(path, &buf, &len);
-	if (err)
-		return bpfsig_err(err);
-	err = EVP_Digest(buf, len, digest, &dlen, EVP_sha256(), NULL) ? 0 : -EIO;
-	free(buf);
-	return bpfsig_err(err);
 }

@@ -47,6 +47,65 @@ int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 	return 0;
 }
 
+int bpfsig_inspect_appendix(const void *appendix, size_t len,
+			    struct bpfsig_sig_info *info)
+{
+	size_t tail = len < BPFSIG_MAX_TOTAL_LEN ? len : BPFSIG_MAX_TOTAL_LEN;
+	struct bpfsig_blob blob;
+	int err;
+
+	if (!appendix || !info)
+		return bpfsig_err(-EINVAL);
+	/* as the tail of a load: the format wants one instruction before it */
+	err = bpfsig_tail_parse((const char *)appendix + len - tail, tail,
+				(__u64)len + 8, &blob);
+	if (err)
+		return bpfsig_err(err);
+	if (blob.total_len != len)
+		return bpfsig_err(-EBADMSG);
+	fill_info(info, &blob);
+	return 0;
+}
+
+/* Is @cert among the signers of @cms? 0, -EBADMSG (none) or -ENOKEY. */
+static int check_signer(CMS_ContentInfo *cms, X509 *cert)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	int i;
+
+	if (!sis || sk_CMS_SignerInfo_num(sis) < 1)
+		return -EBADMSG;
+	for (i = 0; i < sk_CMS_SignerInfo_num(sis); i++)
+		if (!CMS_SignerInfo_cert_cmp(sk_CMS_SignerInfo_value(sis, i),
+					     cert))
+			return 0;
+	return -ENOKEY;
+}
+
+/* The signature of @cms over @data: 0, -EKEYREJECTED, -ENOPKG, -ENOMEM. */
+static int check_signature(CMS_ContentInfo *cms, X509 *cert,
+			   const void *data, size_t len)
+{
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	BIO *bd = BIO_new_mem_buf(data, len);
+	unsigned long e;
+	int err = 0;
+
+	if (!certs || !bd || !sk_X509_push(certs, cert)) {
+		err = -ENOMEM;
+	} else if (CMS_verify(cms, certs, NULL, bd, NULL,
+			      CMS_BINARY | CMS_NOINTERN |
+			      CMS_NO_SIGNER_CERT_VERIFY | CMS_NOCRL |
+			      CMS_NO_ATTR_VERIFY) != 1) {
+		e = ERR_peek_last_error();
+		err = ERR_GET_REASON(e) == CMS_R_UNKNOWN_DIGEST_ALGORITHM ?
+		      -ENOPKG : -EKEYREJECTED;
+	}
+	BIO_free(bd);
+	sk_X509_free(certs);
+	return err;
+}
+
 /*
  * Verify the detached CMS @sig over @data with @cert as the only acceptable
  * signer: -EBADMSG unparsable, -ENOKEY signer is not @cert, -ENOPKG
@@ -55,61 +114,21 @@ int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 static int cms_verify(X509 *cert, const void *data, size_t len,
 		      const unsigned char *sig, size_t sig_len)
 {
-	STACK_OF(CMS_SignerInfo) *sis;
-	STACK_OF(X509) *certs = NULL;
 	const unsigned char *p = sig;
 	CMS_ContentInfo *cms;
-	CMS_SignerInfo *si;
-	BIO *bd = NULL;
-	int err, i, found = 0;
+	int err;
 
 	ERR_clear_error();
 	cms = d2i_CMS_ContentInfo(NULL, &p, sig_len);
-	if (!cms || p != sig + sig_len) {
-		ERR_clear_error();
-		CMS_ContentInfo_free(cms);
-		return -EBADMSG;
-	}
-	sis = CMS_get0_SignerInfos(cms);
-	if (!sis || sk_CMS_SignerInfo_num(sis) < 1) {
+	if (!cms || p != sig + sig_len)
 		err = -EBADMSG;
-		goto out;
-	}
-	for (i = 0; i < sk_CMS_SignerInfo_num(sis); i++) {
-		si = sk_CMS_SignerInfo_value(sis, i);
-		if (CMS_SignerInfo_cert_cmp(si, cert) == 0)
-			found = 1;
-	}
-	if (!found) {
-		err = -ENOKEY;
-		goto out;
-	}
-	if (EVP_PKEY_base_id(X509_get0_pubkey(cert)) != EVP_PKEY_RSA) {
+	else
+		err = check_signer(cms, cert);
+	if (!err && EVP_PKEY_base_id(X509_get0_pubkey(cert)) != EVP_PKEY_RSA)
 		err = -ENOPKG;
-		goto out;
-	}
-	certs = sk_X509_new_null();
-	bd = BIO_new_mem_buf(data, len);
-	if (!certs || !bd || !sk_X509_push(certs, cert)) {
-		err = -ENOMEM;
-		goto out;
-	}
-	if (CMS_verify(cms, certs, NULL, bd, NULL,
-		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY |
-		       CMS_NOCRL | CMS_NO_ATTR_VERIFY) != 1) {
-		unsigned long e = ERR_peek_last_error();
-
-		ERR_clear_error();
-		err = -EKEYREJECTED;
-		if (ERR_GET_REASON(e) == CMS_R_UNKNOWN_DIGEST_ALGORITHM)
-			err = -ENOPKG;
-		goto out;
-	}
-	err = 0;
-out:
+	if (!err)
+		err = check_signature(cms, cert, data, len);
 	ERR_clear_error();
-	BIO_free(bd);
-	sk_X509_free(certs);
 	CMS_ContentInfo_free(cms);
 	return err;
 }

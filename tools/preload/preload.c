@@ -2,16 +2,21 @@
 /*
  * libbpfsig-preload.so: LD_PRELOAD library for 'bpfsig exec'.
  *
- * libbpfsig's syscall() (lib/syscall.c) is linked in and, being first in
- * the lookup scope, receives libbpf's bpf(2) calls -- from libbpf.so.1 and
- * from programs that carry a static libbpf (bpftool) alike, as both call
- * libc's syscall() through the PLT. This constructor installs a process-wide
- * hook: every BPF_PROG_LOAD whose statement matches a signature from the
- * files in $BPFSIG_SIGS (colon-separated: signed objects or bundles) gets it
+ * The one place where bpfsig defines a libc function: syscall() below,
+ * first in the lookup scope through LD_PRELOAD, receives libbpf's bpf(2)
+ * calls -- from libbpf.so.1, from a libbpf dlopen()ed later and from
+ * programs that carry a static libbpf (bpftool) alike, as all call libc's
+ * syscall() through the PLT -- and hands them to libbpfsig's hooks
+ * (lib/hook.h). This constructor installs a process-wide hook: every
+ * BPF_PROG_LOAD whose statement matches a signature from the files in
+ * $BPFSIG_SIGS (colon-separated: signed objects or bundles) gets it
  * appended; other loads pass unsigned and are reported on stderr, or are
- * refused with ENOKEY when $BPFSIG_STRICT=1. Other calls pass through.
+ * refused with ENOKEY when $BPFSIG_STRICT=1. Other calls pass through to
+ * the next syscall() (libc's).
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,66 +29,50 @@
 
 static struct bpfsig_sigset *sigs;
 static bool strict;
+static bpfsig_syscall_fn next_syscall;
+
+__attribute__((visibility("default")))
+long syscall(long nr, ...)
+{
+	va_list ap;
+	long ret;
+
+	/* may run before the constructor: other libraries' initializers */
+	if (!next_syscall)
+		next_syscall = (bpfsig_syscall_fn)dlsym(RTLD_NEXT, "syscall");
+	va_start(ap, nr);
+	ret = bpfsig_hook_vsyscall(next_syscall, nr, ap);
+	va_end(ap);
+	return ret;
+}
 
 static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 			unsigned int size)
 {
 	const struct bpfsig_record *rec;
-	const struct bpf_insn *insns;
-	struct bpfsig_blob blob;
 	union bpf_attr *attr;
-	size_t alloc, len;
-	void *buf = NULL;
 	long ret;
 
 	(void)hook;
-	if (cmd != BPF_PROG_LOAD || !uattr ||
-	    size < offsetofend(union bpf_attr, insns))
-		goto pass;
-	alloc = size > sizeof(*attr) ? size : sizeof(*attr);
-	attr = calloc(1, alloc);
-	if (!attr)
-		return -ENOMEM;
-	memcpy(attr, uattr, size);
-	insns = (const void *)(unsigned long)attr->insns;
-	if (!insns || !attr->insn_cnt ||
-	    !bpfsig_blob_parse(insns, (__u64)attr->insn_cnt * 8, &blob)) {
-		free(attr);
-		goto pass;
-	}
+	ret = bpfsig_prog_load_copy(cmd, uattr, size, &attr);
+	if (ret <= 0)
+		return ret ?: bpfsig_real_bpf(cmd, uattr, size);
 	rec = bpfsig_sigset__find(sigs, attr->prog_type,
-				  attr->expected_attach_type, insns,
+				  attr->expected_attach_type,
+				  (const void *)(unsigned long)attr->insns,
 				  attr->insn_cnt);
-	if (!rec) {
+	if (rec) {
+		ret = bpfsig_prog_load_signed(attr, size, rec);
+	} else {
 		fprintf(stderr,
 			"bpfsig-preload: %s BPF_PROG_LOAD '%.16s' (type %s, %u insns): no matching signature\n",
 			strict ? "refusing" : "unsigned", attr->prog_name,
 			libbpf_bpf_prog_type_str(attr->prog_type) ?: "?",
 			attr->insn_cnt);
-		free(attr);
-		if (strict)
-			return -ENOKEY;
-		goto pass;
+		ret = strict ? -ENOKEY : bpfsig_real_bpf(cmd, uattr, size);
 	}
-	len = (size_t)attr->insn_cnt * 8;
-	buf = malloc(len + rec->appendix_len);
-	if (!buf) {
-		free(attr);
-		return -ENOMEM;
-	}
-	memcpy(buf, insns, len);
-	memcpy((char *)buf + len, rec->appendix, rec->appendix_len);
-	attr->insns = (unsigned long)buf;
-	attr->insn_cnt += rec->appendix_len / 8;
-	ret = bpfsig_real_bpf(cmd, attr, size);
-	if (ret < 0)
-		ret = -errno;
-	free(buf);
 	free(attr);
 	return ret;
-pass:
-	ret = bpfsig_real_bpf(cmd, uattr, size);
-	return ret < 0 ? -errno : ret;
 }
 
 static struct bpfsig_hook hook = { .bpf = preload_bpf };

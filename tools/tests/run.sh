@@ -60,6 +60,9 @@ c() {
 	if "$@"; then ok "$desc"; else notok "$desc" "failed: $*"; fi
 }
 
+# json_is FILE PYTHON_EXPR: FILE holds one JSON value d for which EXPR holds
+json_is() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not eval(sys.argv[2]))' "$@"; }
+
 if [ ! -x "$B" ]; then
 	echo "Bail out! $B not built (make -C tools)"
 	exit 1
@@ -235,6 +238,8 @@ c "object has one .bpfsig section, not SHF_ALLOC" bash -c \
 t "libbpf still opens the signed object (bpftool)" 0 - bash -c "bpftool btf dump file s.o >/dev/null"
 t "verify object" 0 "s.o: OK (3 program loads verified, 1 target(s))" "$B" verify --cert k.crt s.o
 t "verify object with wrong cert: ENOKEY, names the program" 1 "program 'sock_count': signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt s.o
+"$B" -j verify --cert k2.crt s.o > vfail.json 2>/dev/null
+c "-j verify of an object that fails: one JSON error" json_is vfail.json '"ENOKEY" in d["error"]'
 cp s.o s2.o
 t "re-sign object" 0 - "$B" sign --key k.key --cert k.crt s2.o
 c "re-signing replaces the section (identical file)" cmp -s s.o s2.o
@@ -312,6 +317,13 @@ mkdir fakesec
 echo permissive > fakesec/mode; echo 0 > fakesec/lock; printf 'allowed 1\ndenied 2\n' > fakesec/stats; : > fakesec/revoke
 t "status reads mode/lock/stats" 0 "mode: permissive" env BPFSIG_SECURITYFS="$W/fakesec" "$B" status
 t "status -j" 0 '"mode":"permissive"' env BPFSIG_SECURITYFS="$W/fakesec" "$B" -j status
+BPFSIG_SECURITYFS="$W/fakesec" "$B" -j status > st.json
+c "status -j: stats is an object of numbers" json_is st.json 'd["stats"] == {"allowed": 1, "denied": 2}'
+env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" -j status > st_nomod.json 2>/dev/null
+c "status -j without module: valid JSON, an error field" json_is st_nomod.json '"module not loaded" in d["error"]'
+mkdir fakesec2 && echo enforce > fakesec2/mode && echo 0 > fakesec2/lock
+env BPFSIG_SECURITYFS="$W/fakesec2" "$B" -j status > st_nostats.json 2>/dev/null
+c "status -j, stats unreadable: valid JSON, an error field" json_is st_nostats.json '"stats" in d["error"]'
 t "mode enforce" 0 - env BPFSIG_SECURITYFS="$W/fakesec" "$B" mode enforce
 c "mode file written" test "$(cat fakesec/mode)" = enforce
 t "mode bogus: exit 2" 2 "expected one of off, permissive, enforce" "$B" mode bogus
@@ -353,6 +365,18 @@ if [ -x "$API" ]; then
 else
 	notok "libbpfsig API tests" "$API not built (make -C tools)"
 fi
+
+# ---- what linking libbpfsig gives a program -------------------------------------------
+libc_names=' (syscall|open|open64|fopen|fopen64|faccessat)$'
+api=$(python3 -c 'import re, sys; t = re.sub(r"#define BPFSIG_API.*", "", open(sys.argv[1]).read()); print("\n".join(sorted(set(re.findall(r"BPFSIG_API[^(;]*?(\w+)\s*\(", t)))))' "$TOOLS/lib/bpfsig.h")
+c "libbpfsig.so exports exactly the functions of bpfsig.h" \
+	test "$(nm -D --defined-only "$TOOLS/lib/libbpfsig.so" | awk '{print $3}' | sort)" = "$api"
+c "libbpfsig.a defines no libc function" \
+	bash -c "! nm -g --defined-only '$TOOLS/lib/libbpfsig.a' | grep -Eq '$libc_names'"
+c "the CLI defines no libc function" \
+	bash -c "! nm -D --defined-only '$B' | grep -Eq '$libc_names'"
+c "the preload library exports syscall() alone" \
+	test "$(nm -D --defined-only "$TOOLS/preload/libbpfsig-preload.so" | awk '{print $3}')" = syscall
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
