@@ -102,11 +102,10 @@ if command -v make >/dev/null 2>&1; then
 	krel=$(printf 'include %s\nprint-krel: ; @echo $(KRELEASE)\n' "$abimk" |
 		make -s --no-print-directory -f - print-krel 2>/dev/null) || krel=
 fi
-if [ -z "$krel" ]; then
-	kabi=$(sed -n 's/^KABI[[:space:]]*:*=[[:space:]]*//p' "$abimk")
-	kfl=$(sed -n 's/^KFLAVOR[[:space:]]*:*=[[:space:]]*//p' "$abimk")
-	[ -n "$kabi" ] && [ -n "$kfl" ] || die "cannot read KABI/KFLAVOR from scripts/kernel-abi.mk"
-	krel=$kabi-$kfl
+if [ -z "$krel" ]; then	# no make: read the list ourselves
+	. "$top/scripts/kernels.sh"
+	krel=$(kernels_default)
+	[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
 fi
 kdir=$top/build/kernel
 vmlinuz=$kdir/boot/vmlinuz-$krel
