@@ -4,7 +4,7 @@
 # kernel. Ends with "N passed, N failed, N skipped".
 #   selftests/run.sh [--host-only]
 set -u
-start=$(date +%s)
+start=${BPFSIG_RUN_START:-$(date +%s)}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 log=$top/build/selftests/log
