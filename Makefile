@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# bpfsig top-level build. The target kernel ABI is pinned in
-# scripts/kernel-abi.mk; everything else is derived from it.
+# bpfsig top-level build. The supported kernels are listed in
+# scripts/kernels.list; the first is the default (scripts/kernel-abi.mk).
 
 include scripts/kernel-abi.mk
 
@@ -11,15 +11,27 @@ CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
 all: module tools
 
+# The default kernel builds here, against the installed headers; any other
+# listed kernel in build/modules/<release>/, in its own toolchain.
+ifeq ($(KRELEASE),$(KDEFAULT))
 module:
 	@test -d $(KDIR) || { echo "bpfsig: $(KDIR) missing: run scripts/install-deps.sh" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+else
+module:
+	scripts/kbuild.sh $(KRELEASE)
+endif
 
 tools:
 	$(MAKE) -C tools
 
+ifeq ($(KRELEASE),$(KDEFAULT))
 test-modules: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
+else
+test-modules:
+	scripts/kbuild.sh --test-modules $(KRELEASE)
+endif
 
 keys:
 	$(MAKE) -C keys

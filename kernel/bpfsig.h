@@ -9,6 +9,7 @@
 #include <linux/key.h>
 #include <linux/types.h>
 #include "format.h"
+#include "compat.h"
 
 enum bpfsig_mode {
 	BPFSIG_MODE_OFF,

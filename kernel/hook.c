@@ -24,37 +24,91 @@
  * task is inside a wrapper or the verifier below it. Our own calls to the
  * original functions are recognised by their return address, which lies in
  * this module (calls to the originals are never tail calls: see Kbuild).
+ *
+ * Indirect branch tracking (CONFIG_X86_KERNEL_IBT): ftrace enters a wrapper
+ * by returning into it, and each wrapper calls its original through a
+ * static call, i.e. a direct call to the original's first byte, patched in
+ * at init. No indirect call or jump goes to the original, which may begin
+ * with a sealed (NOPed) ENDBR64, and nothing calls into its middle: the
+ * call reaches the __fentry__ site, where redirect() recognises it.
  */
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
 #include <linux/filter.h>
 #include <linux/ftrace.h>
+#include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 #include <linux/uaccess.h>
+#include <asm/ibt.h>
 #include "bpfsig.h"
-
-#ifdef CONFIG_X86_KERNEL_IBT
-#error "bpfsig calls the hooked functions at their ftrace site; untested with IBT"
-#endif
+#include "compat.h"
 
 struct hook {
 	const char *name;
 	void *wrapper;
-	unsigned long orig;	/* address of the hooked function */
+	unsigned long fentry;	/* the original's __fentry__ call site */
+	void (*set_orig)(unsigned long entry);	/* aim its static call */
 	bool (*wanted)(void);	/* redirect this call? */
 	bool registered;
 	struct ftrace_ops ops;
 };
 
-typedef int (*bpf_check_t)(struct bpf_prog **prog, union bpf_attr *attr,
-			   bpfptr_t uattr);
-typedef int (*bpf_prog_load_t)(union bpf_attr *attr, bpfptr_t uattr);
+/*
+ * The wrappers and the static calls' initial targets have the originals'
+ * prototypes, which differ by kernel series (compat.h); the initial targets
+ * refuse until init aims the static calls at the originals.
+ */
+#if BPFSIG_LOAD_EXTRA
+static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			  bpfptr_t uattr, bpfsig_load_extra_t extra);
+static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr,
+			      bpfsig_load_extra_t extra);
 
+static int unresolved_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+				bpfptr_t uattr, bpfsig_load_extra_t extra)
+{
+	return -EPERM;
+}
+
+static int unresolved_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr,
+				    bpfsig_load_extra_t extra)
+{
+	return -EPERM;
+}
+#else
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr);
 static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr);
+
+static int unresolved_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+				bpfptr_t uattr)
+{
+	return -EPERM;
+}
+
+static int unresolved_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
+{
+	return -EPERM;
+}
+#endif
+
+DEFINE_STATIC_CALL(bpfsig_orig_bpf_check, unresolved_bpf_check);
+DEFINE_STATIC_CALL(bpfsig_orig_bpf_prog_load, unresolved_bpf_prog_load);
+
+static void set_orig_bpf_check(unsigned long entry)
+{
+	static_call_update(bpfsig_orig_bpf_check,
+			   (void *)entry);
+}
+
+static void set_orig_bpf_prog_load(unsigned long entry)
+{
+	static_call_update(bpfsig_orig_bpf_prog_load,
+			   (void *)entry);
+}
 
 static bool always(void)
 {
@@ -69,12 +123,14 @@ static bool enforcing(void)
 static struct hook verifier_hook = {
 	.name = "bpf_check",
 	.wrapper = hook_bpf_check,
+	.set_orig = set_orig_bpf_check,
 	.wanted = always,
 };
 
 static struct hook early_hook = {
 	.name = "bpf_prog_load",
 	.wrapper = hook_bpf_prog_load,
+	.set_orig = set_orig_bpf_prog_load,
 	.wanted = enforcing,
 };
 
@@ -88,8 +144,7 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 		return;
 	if (!h->wanted() || !try_module_get(THIS_MODULE))
 		return;
-	WRITE_ONCE(h->orig, ip);
-	ftrace_instruction_pointer_set(fregs, (unsigned long)h->wrapper);
+	bpfsig_set_ip(fregs, (unsigned long)h->wrapper);
 }
 
 /* Strip a well-formed appended region without judging it. */
@@ -136,20 +191,30 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	return bpfsig_errno(d.err);
 }
 
+#if BPFSIG_LOAD_EXTRA
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
-			  bpfptr_t uattr)
+			  bpfptr_t uattr, bpfsig_load_extra_t extra)
 {
-	bpf_check_t orig;
-	int ret;
+	int ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
 
-	ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
-	if (!ret) {
-		orig = (void *)READ_ONCE(verifier_hook.orig);
-		ret = orig(prog, attr, uattr);
-	}
+	if (!ret)
+		ret = static_call(bpfsig_orig_bpf_check)(prog, attr, uattr,
+							 extra);
 	module_put(THIS_MODULE);
 	return ret;
 }
+#else
+static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			  bpfptr_t uattr)
+{
+	int ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
+
+	if (!ret)
+		ret = static_call(bpfsig_orig_bpf_check)(prog, attr, uattr);
+	module_put(THIS_MODULE);
+	return ret;
+}
+#endif
 
 /* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
 static int early_check(union bpf_attr *attr)
@@ -207,32 +272,96 @@ static int early_check(union bpf_attr *attr)
 	return bpfsig_errno(d.err);
 }
 
-static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
+/* 0 to go on, or the errno that refuses the load before its copy. */
+static int early_enter(union bpf_attr *attr, bpfptr_t uattr)
 {
-	bpf_prog_load_t orig;
-	int ret = 0;
-
 	if (!bpfptr_is_kernel(uattr) && enforcing())
-		ret = early_check(attr);
-	if (!ret) {
-		orig = (void *)READ_ONCE(early_hook.orig);
-		ret = orig(attr, uattr);
-	}
+		return early_check(attr);
+	return 0;
+}
+
+static int early_exit(int ret)
+{
 	bpfsig_inflight_drop();
 	module_put(THIS_MODULE);
 	return ret;
+}
+
+#if BPFSIG_LOAD_EXTRA
+static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr,
+			      bpfsig_load_extra_t extra)
+{
+	int ret = early_enter(attr, uattr);
+
+	if (!ret)
+		ret = static_call(bpfsig_orig_bpf_prog_load)(attr, uattr,
+							     extra);
+	return early_exit(ret);
+}
+#else
+static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
+{
+	int ret = early_enter(attr, uattr);
+
+	if (!ret)
+		ret = static_call(bpfsig_orig_bpf_prog_load)(attr, uattr);
+	return early_exit(ret);
+}
+#endif
+
+/*
+ * A function's first byte, from its __fentry__ call site. With IBT the call
+ * follows an ENDBR64, or the NOP that sealed it at boot (gen_endbr_poison()).
+ */
+static unsigned long func_entry(unsigned long fentry)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	u32 insn;
+
+	if (!get_kernel_nofault(insn, (u32 *)(fentry - ENDBR_INSN_SIZE)) &&
+	    (insn == gen_endbr() || insn == gen_endbr_poison()))
+		return fentry - ENDBR_INSN_SIZE;
+#endif
+	return fentry;
+}
+
+/*
+ * Where @h->name's __fentry__ call is. A disabled kprobe resolves the
+ * symbol (and steps over an ENDBR64) without ever being armed.
+ */
+static int find_fentry(struct hook *h)
+{
+	struct kprobe kp = {
+		.symbol_name = h->name,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err) {
+		pr_err("cannot find %s(): %d\n", h->name, err);
+		return err;
+	}
+	h->fentry = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return 0;
 }
 
 static int hook_register(struct hook *h)
 {
 	int err;
 
+	err = find_fentry(h);
+	if (err)
+		return err;
+	h->set_orig(func_entry(h->fentry));
+	pr_info("%s(): entry %pS, __fentry__ at %pS\n", h->name,
+		(void *)func_entry(h->fentry), (void *)h->fentry);
 	h->ops.func = redirect;
 	/* PERMANENT: kernel.ftrace_enabled cannot be cleared under us. */
 	h->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
 		       FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
-	err = ftrace_set_filter(&h->ops, (unsigned char *)h->name,
-				strlen(h->name), 0);
+	err = ftrace_set_filter_ip(&h->ops, h->fentry, 0, 0);
 	if (err) {
 		pr_err("cannot trace %s(): %d\n", h->name, err);
 		return err;

@@ -28,5 +28,5 @@ scripts/flip-byte.py "$out/hello.tampered.o" socket -12
 echo "== signed object, as bpfsig sees it offline"
 tools/bpfsig/bpfsig show "$out/hello.signed.o"
 echo
-echo "== booting Debian's $(sed -n 's/^KABI := //p' scripts/kernel-abi.mk)-amd64 kernel in QEMU"
+echo "== booting Debian's $(. scripts/kernels.sh && kernels_default) kernel in QEMU"
 exec scripts/vm-run.sh --timeout 600 --out "$top/build/demo/vm" -- scripts/demo-vm.sh

@@ -3,12 +3,12 @@
 # The pinned kernel image is unpacked into build/kernel/, never installed on the host.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-abi() { sed -n "s/^$1 := //p" "$top/scripts/kernel-abi.mk"; }
-krel="$(abi KABI)-$(abi KFLAVOR)"
+. "$top/scripts/kernels.sh"
+krel=$(kernels_default)
 
 pkgs="build-essential make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libssl-dev
 openssl libkeyutils-dev keyutils pkg-config bpftool iproute2 qemu-system-x86
-busybox-static cpio kmod linux-headers-$krel linux-source-6.1 python3 gnuplot-nox"
+busybox-static cpio kmod debootstrap zstd linux-headers-$krel linux-source-6.1 python3 gnuplot-nox"
 
 missing=""
 for p in $pkgs; do
@@ -25,7 +25,7 @@ if [ -n "$missing" ]; then
 	if ! apt-get install -y -qq --no-install-recommends $missing; then
 		echo "install-deps: could not install:$missing" >&2
 		echo "install-deps: is kernel ABI $krel still in the package index?" \
-		     "(pinned in scripts/kernel-abi.mk)" >&2
+		     "(the first entry of scripts/kernels.list)" >&2
 		exit 1
 	fi
 fi

@@ -6,18 +6,28 @@
 # over 9p, sets up /proc, /sys, /dev, ... inside it and runs the command that
 # vm-run.sh left in the per-run out directory, inside `chroot /host`.
 #
-# usage: scripts/mkinitramfs.sh [-f]     (-f: rebuild even if up to date)
+# usage: scripts/mkinitramfs.sh [-f] [--kernel DIR]
+#   -f            rebuild even if up to date
+#   --kernel DIR  for another kernel laid out like build/kernel/ (boot/,
+#                 lib/modules/REL): build/vm/initramfs-REL.cpio.gz; of the
+#                 modules below, those built into it (modules.builtin) are
+#                 skipped
 # Prints the path of the initramfs on stdout.
 set -eu
 
 me=mkinitramfs
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 force=0
-case "${1:-}" in
--f|--force) force=1 ;;
-"") ;;
-*) echo "usage: $0 [-f]" >&2; exit 2 ;;
-esac
+kernel_dir=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-f|--force) force=1 ;;
+	--kernel) [ $# -ge 2 ] || { echo "usage: $0 [-f] [--kernel DIR]" >&2; exit 2; }
+		kernel_dir=$2; shift ;;
+	*) echo "usage: $0 [-f] [--kernel DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
 
 die() { echo "$me: $*" >&2; exit 1; }
 
@@ -29,17 +39,26 @@ if command -v make >/dev/null 2>&1; then
 	krel=$(printf 'include %s\nprint-krel: ; @echo $(KRELEASE)\n' "$abimk" |
 		make -s --no-print-directory -f - print-krel 2>/dev/null) || krel=
 fi
-if [ -z "$krel" ]; then	# no make: parse the two assignments ourselves
-	kabi=$(sed -n 's/^KABI[[:space:]]*:*=[[:space:]]*//p' "$abimk")
-	kfl=$(sed -n 's/^KFLAVOR[[:space:]]*:*=[[:space:]]*//p' "$abimk")
-	[ -n "$kabi" ] && [ -n "$kfl" ] || die "cannot read KABI/KFLAVOR from $abimk"
-	krel=$kabi-$kfl
+if [ -z "$krel" ]; then	# no make: read the list ourselves
+	. "$top/scripts/kernels.sh"
+	krel=$(kernels_default)
+	[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
 fi
 
 kdir=$top/build/kernel
 moddir=$kdir/lib/modules/$krel
 [ -d "$moddir/kernel" ] ||
 	die "build/kernel/lib/modules/$krel missing: run scripts/install-deps.sh"
+suffix=
+if [ -n "$kernel_dir" ]; then
+	[ -d "$kernel_dir" ] || die "--kernel $kernel_dir: no such directory"
+	kdir=$(cd "$kernel_dir" && pwd -P)
+	krel=$(ls "$kdir/lib/modules" 2>/dev/null | head -n 2)
+	[ -n "$krel" ] && [ "$(echo "$krel" | wc -l)" = 1 ] ||
+		die "--kernel $kdir: want exactly one lib/modules/RELEASE"
+	moddir=$kdir/lib/modules/$krel
+	suffix=-$krel
+fi
 
 busybox=${BUSYBOX:-/bin/busybox}
 [ -x "$busybox" ] || die "$busybox missing: apt-get install busybox-static"
@@ -51,12 +70,15 @@ for t in cpio gzip; do
 done
 
 # Modules needed to reach the host over virtio-9p, in load order.
-mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
-9pnet 9pnet_virtio netfs fscache 9p"
+# NAME:CONFIG_OPTION: a module absent from the tree is fine when its option
+# is =y (built in; FSCACHE=y since 6.12 is part of the netfs module).
+mods="virtio_ring:VIRTIO virtio:VIRTIO virtio_pci_legacy_dev:VIRTIO_PCI_LIB_LEGACY
+virtio_pci_modern_dev:VIRTIO_PCI_LIB virtio_pci:VIRTIO_PCI netfs:NETFS_SUPPORT
+9pnet:NET_9P 9pnet_virtio:NET_9P_VIRTIO fscache:FSCACHE 9p:9P_FS"
 
 vmdir=$top/build/vm
-out=$vmdir/initramfs.cpio.gz
-stamp=$vmdir/initramfs.stamp
+out=$vmdir/initramfs$suffix.cpio.gz
+stamp=$vmdir/initramfs$suffix.stamp
 mkdir -p "$vmdir"
 
 # Serialise concurrent builders (two vm-run.sh started together).
@@ -68,9 +90,17 @@ fi
 # Locate the modules and check the order against their `depends`.
 set --		# the module files, in load order (paths may contain blanks)
 loaded=" "
+order=
 for m in $mods; do
-	ko=$(find "$moddir/kernel" -name "$m.ko" -print -quit)
-	[ -n "$ko" ] || die "module $m.ko not found under build/kernel/lib/modules/$krel"
+	opt=CONFIG_${m#*:}
+	m=${m%%:*}
+	# Debian compresses modules with xz since 6.12
+	ko=$(find "$moddir/kernel" \( -name "$m.ko" -o -name "$m.ko.xz" \) -print -quit 2>/dev/null)
+	if [ -z "$ko" ] && grep -q "^$opt=y\$" "$kdir/boot/config-$krel" 2>/dev/null; then
+		loaded="$loaded$m "	# built in
+		continue
+	fi
+	[ -n "$ko" ] || die "module $m.ko not found under $moddir/kernel, and $opt is not =y"
 	if command -v modinfo >/dev/null 2>&1; then
 		deps=$(modinfo -F depends "$ko" | tr ',' ' ')
 		for d in $deps; do
@@ -81,6 +111,7 @@ for m in $mods; do
 		done
 	fi
 	loaded="$loaded$m "
+	order="$order $m"
 	set -- "$@" "$ko"
 done
 
@@ -106,9 +137,13 @@ for a in $("$busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
 done
 for ko in "$@"; do
-	cp "$ko" "$stage/lib/modules/$krel/"
+	case "$ko" in
+	*.ko.xz) b=${ko##*/}; xz -dc "$ko" >"$stage/lib/modules/$krel/${b%.xz}" ||
+		die "cannot decompress $ko" ;;
+	*) cp "$ko" "$stage/lib/modules/$krel/" ;;
+	esac
 done
-echo "$mods" | tr '\n' ' ' >"$stage/lib/modules/$krel/load-order"
+echo "$order" >"$stage/lib/modules/$krel/load-order"
 echo "$krel" >"$stage/krel"
 
 cat >"$stage/init" <<'EOF'
@@ -142,7 +177,7 @@ done
 # host (~0.3 ms): see Documentation/vm-testing.md.
 m9p vmout /out "" || fail "cannot mount the out share (tag vmout)"
 [ -f /out/.vm-run/env ] || fail "/out/.vm-run/env missing"
-. /out/.vm-run/env		# VM_TOP VM_OUT VM_MODE VM_TERM
+. /out/.vm-run/env		# VM_TOP VM_OUT VM_MODE VM_TERM [VM_KDIR]
 
 # Host root, read-only. cache=loose: the host tree does not change under a test run
 # and this keeps binaries/libraries in the guest page cache.
@@ -180,7 +215,8 @@ mount --bind /out "/host$VM_OUT" || fail "bind the out share on $VM_OUT"
 # system: /lib/modules/$krel -> the repo's build/kernel tree (modprobe/modinfo without
 # -d; the host's build/source symlinks from linux-headers are kept) and /boot ->
 # build/kernel/boot (bpftool and libbpf read /boot/config-$(uname -r)).
-kmods=$VM_TOP/build/kernel/lib/modules/$krel
+kroot=${VM_KDIR:-$VM_TOP/build/kernel}	# vm-run --kernel DIR sets VM_KDIR
+kmods=$kroot/lib/modules/$krel
 if [ -d "/host$kmods" ] && [ -d /host/lib/modules ]; then
 	set --		# few forks: each one costs ~20-30 ms under TCG
 	for f in "/host$kmods"/*; do set -- "$@" "$kmods/${f##*/}"; done
@@ -191,9 +227,9 @@ if [ -d "/host$kmods" ] && [ -d /host/lib/modules ]; then
 	ln -sf "$@" "/host/lib/modules/$krel/" ||
 		echo "vm-init: could not set up /lib/modules/$krel" >&2
 fi
-if [ -d "/host$VM_TOP/build/kernel/boot" ] && [ -d /host/boot ]; then
-	mount --bind "/host$VM_TOP/build/kernel/boot" /host/boot ||
-		echo "vm-init: could not bind build/kernel/boot on /boot" >&2
+if [ -d "/host$kroot/boot" ] && [ -d /host/boot ]; then
+	mount --bind "/host$kroot/boot" /host/boot ||
+		echo "vm-init: could not bind $kroot/boot on /boot" >&2
 fi
 # Kernel module autoloading (request_module: crypto algorithms, rtnl-link-veth, ...)
 # runs in the initramfs root: hand it to the host's kmod modprobe in the chroot.
@@ -233,7 +269,7 @@ cat >"$stage/sbin/vm-modprobe" <<'EOF'
 #!/bin/sh
 # Kernel module autoloading helper (/proc/sys/kernel/modprobe) of the bpfsig test VM.
 . /out/.vm-run/env
-exec /bin/chroot /host /sbin/modprobe -d "$VM_TOP/build/kernel" "$@"
+exec /bin/chroot /host /sbin/modprobe -d "${VM_KDIR:-$VM_TOP/build/kernel}" "$@"
 EOF
 chmod 755 "$stage/sbin/vm-modprobe"
 

@@ -4,6 +4,7 @@
 # kernel. Ends with "N passed, N failed, N skipped".
 #   selftests/run.sh [--host-only]
 set -u
+start=${BPFSIG_RUN_START:-$(date +%s)}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 log=$top/build/selftests/log
@@ -64,6 +65,8 @@ if [ $host_only = 0 ]; then
 		grep -q '^# vm-tests done' "$log/vm-$phase.txt" ||
 			fail_setup "vm_$phase" "the VM tests did not run to the end"
 	done
+	# the module's suites on every other kernel of scripts/kernels.list
+	selftests/kernels.sh 2>&1 | tee "$log/kernels.txt" | tap
 fi
 
 pass=$(grep -Ec '^ok [0-9]+ ' "$log/all.tap")
@@ -71,5 +74,6 @@ skip=$(grep -Ec '^ok [0-9]+ .*# SKIP' "$log/all.tap")
 fail=$(grep -Ec '^not ok [0-9]+ ' "$log/all.tap")
 echo
 grep -E '^not ok [0-9]+ ' "$log/all.tap" | sed 's/^/FAILED: /'
+echo "# duration: $(($(date +%s) - start)) s"
 echo "$((pass - skip)) passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

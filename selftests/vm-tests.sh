@@ -4,10 +4,15 @@
 # (scripts/vm-run.sh), on the pinned Debian kernel. Prints TAP-style
 # "ok"/"not ok" lines that selftests/run.sh counts.
 #   selftests/vm-tests.sh [main|lock-param]
+# On a kernel other than the pinned one (selftests/kernels.sh):
+# BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
+# BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_CORPUS=0 (skip
+# the corpus of real programs).
 set -u
 phase=${1:-main}
 top=$(pwd)
-ko=$top/bpfsig.ko
+ko=${BPFSIG_KO:-$top/bpfsig.ko}
+kdir=${BPFSIG_KDIR:-$top/build/kernel}
 bin=$top/build/selftests
 export BPFSIG_TEST_KEYS=$top/build/selftests/keys
 SFS=/sys/kernel/security/bpfsig
@@ -21,7 +26,7 @@ run_suite() { # BINARY
 
 # sha384/sha512 are modules in this kernel; the module's softdep loads them
 # under modprobe, insmod needs them loaded first.
-modprobe -d "$top/build/kernel" sha512_generic 2>/dev/null || true
+modprobe -d "$kdir" sha512_generic 2>/dev/null || true
 
 if [ "$phase" = lock-param ]; then
 	# A fresh boot: the module locked from the start.
@@ -69,7 +74,7 @@ run_suite keyring_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
-if [ -x "$top/selftests/corpus/run-vm.sh" ]; then
+if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "${BPFSIG_CORPUS:-1}" != 0 ]; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 
@@ -89,7 +94,7 @@ run_suite unload_test
 check unloaded_after_unload_test sh -c "! grep -q '^bpfsig ' /proc/modules"
 
 # --- another IPMODIFY user of bpf_check() ------------------------------------
-holder=$top/selftests/modules/ipmodify_holder.ko
+holder=${BPFSIG_TEST_MODULES:-$top/selftests/modules}/ipmodify_holder.ko
 check holder_loads insmod "$holder"
 if insmod "$ko" 2>/tmp/err; then
 	not_ok refused_next_to_ipmodify_user; rmmod bpfsig

@@ -13,7 +13,7 @@
 # removes what it attached, pinned, created and enrolled.
 set -u
 top=$(pwd)
-out=$top/build/corpus
+out=${BPFSIG_CORPUS_DIR:-$top/build/corpus}
 src=$top/selftests/corpus
 bpfsig=$top/tools/bpfsig/bpfsig
 run=$out/corpus-run

@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The module's suites on every kernel of scripts/kernels.list other than the
+# pinned one (selftests/run.sh covers that one): build bpfsig.ko and the test
+# modules for the kernel in its toolchain, inspect the module when the kernel
+# has CONFIG_X86_KERNEL_IBT, then boot the kernel and run vm-tests.sh.
+# Prints TAP lines; a kernel that cannot be built or booted is a failure.
+#   selftests/kernels.sh [RELEASE...]      (default: all but the pinned one)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. "$top/scripts/kernels.sh"
+log=$top/build/selftests/log
+mkdir -p "$log"
+
+if [ $# = 0 ]; then
+	set -- $(kernels_list | tail -n +2)
+fi
+for rel in "$@"; do
+	t0=$(date +%s)
+	tag=kernel.$(echo "$rel" | tr '.+' '__')
+	if ! scripts/kbuild.sh --test-modules "$rel" >"$log/build-$rel.txt" 2>&1; then
+		tail -5 "$log/build-$rel.txt" | sed 's/^/# /'
+		echo "not ok 1 $tag.build # see build/selftests/log/build-$rel.txt"
+		continue
+	fi
+	echo "ok 1 $tag.build"
+	kdir=$top/build/kernels/$rel
+	mods=$top/build/modules/$rel
+	if grep -q '^CONFIG_X86_KERNEL_IBT=y' "$kdir/boot/config-$rel"; then
+		selftests/ibt_check.py "$mods/bpfsig.ko" "$log/build-$rel.txt" "$tag.ibt"
+	fi
+	scripts/vm-run.sh --timeout 1800 --kernel "$kdir" \
+		--out "$top/build/selftests/vm-$rel" --append audit=1 \
+		--env BPFSIG_KO="$mods/bpfsig.ko" \
+		--env BPFSIG_TEST_MODULES="$mods/selftests/modules" \
+		--env BPFSIG_KDIR="$kdir" --env BPFSIG_CORPUS=0 \
+		-- selftests/vm-tests.sh main >"$log/vm-$rel.txt" 2>&1
+	sed -E "s/^(not ok|ok) ([0-9]+) /\1 \2 $tag./" "$log/vm-$rel.txt"
+	if grep -q '^# vm-tests done' "$log/vm-$rel.txt"; then
+		echo "ok 1 $tag.booted_and_ran_to_the_end"
+	else
+		echo "not ok 1 $tag.booted_and_ran_to_the_end # see build/selftests/log/vm-$rel.txt"
+	fi
+	echo "# $rel: $(($(date +%s) - t0)) s"
+done
