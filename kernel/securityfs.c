@@ -9,13 +9,16 @@
  *   stats    read: "name value" lines, one counter per verdict and timing
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
  *
- * Writes need CAP_SYS_ADMIN (-EPERM) and are checked in this order:
- * capability, size, content. Changes are logged and audited; an unchanged
- * value is neither.
+ * Only stats is readable by everyone; the others are root's (0600). Writes
+ * need an opener with CAP_SYS_ADMIN (-EPERM) and are checked in this
+ * order: capability, size, content. Changes are logged and audited; an
+ * unchanged value is neither. An open file holds a reference on the module
+ * (.owner), so the module cannot be unloaded under it.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -29,9 +32,15 @@
 static struct dentry *dir;
 static struct dentry *files[4];
 
-static char *copy_write(const char __user *ubuf, size_t count)
+/*
+ * The opener's capability decides, not the writer's (as for IPE and
+ * LoadPin): a privileged process writing into a descriptor it was handed
+ * cannot be made to change the policy for an unprivileged opener.
+ */
+static char *copy_write(struct file *file, const char __user *ubuf,
+			size_t count)
 {
-	if (!capable(CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return ERR_PTR(-EPERM);
 	if (!count || count > MAX_WRITE)
 		return ERR_PTR(-EINVAL);
@@ -56,7 +65,7 @@ static ssize_t mode_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = bpfsig_mode_parse(buf, &new);
@@ -92,7 +101,7 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = kstrtobool(buf, &lock);
@@ -145,7 +154,7 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	u8 digest[32];
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	hex = strim(buf);
@@ -164,23 +173,27 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 }
 
 static const struct file_operations mode_fops = {
+	.owner = THIS_MODULE,
 	.read = mode_read,
 	.write = mode_write,
 	.llseek = generic_file_llseek,
 };
 
 static const struct file_operations lock_fops = {
+	.owner = THIS_MODULE,
 	.read = lock_read,
 	.write = lock_write,
 	.llseek = generic_file_llseek,
 };
 
 static const struct file_operations stats_fops = {
+	.owner = THIS_MODULE,
 	.read = stats_read,
 	.llseek = generic_file_llseek,
 };
 
 static const struct file_operations revoke_fops = {
+	.owner = THIS_MODULE,
 	.read = revoke_read,
 	.write = revoke_write,
 	.llseek = generic_file_llseek,
@@ -193,10 +206,10 @@ int bpfsig_fs_init(void)
 		umode_t mode;
 		const struct file_operations *fops;
 	} table[] = {
-		{ "mode", 0644, &mode_fops },
-		{ "lock", 0644, &lock_fops },
+		{ "mode", 0600, &mode_fops },
+		{ "lock", 0600, &lock_fops },
 		{ "stats", 0444, &stats_fops },
-		{ "revoke", 0644, &revoke_fops },
+		{ "revoke", 0600, &revoke_fops },
 	};
 	int i;
 

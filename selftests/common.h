@@ -316,9 +316,12 @@ static inline int set_mode(const char *mode)
 	return sfs_write("mode", mode);
 }
 
-/* Drop CAP_SYS_ADMIN from the effective set of this process. */
+/*
+ * Take @cap out of (@on false) or back into (@on true) the effective set of
+ * this thread; the permitted set is left alone, so it can come back.
+ */
 #include <linux/capability.h>
-static inline int drop_cap_sys_admin(void)
+static inline int set_cap(int cap, bool on)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -327,8 +330,17 @@ static inline int drop_cap_sys_admin(void)
 
 	if (syscall(SYS_capget, &h, d))
 		return -errno;
-	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	if (on)
+		d[cap / 32].effective |= 1u << (cap % 32);
+	else
+		d[cap / 32].effective &= ~(1u << (cap % 32));
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Drop CAP_SYS_ADMIN from the effective set of this process. */
+static inline int drop_cap_sys_admin(void)
+{
+	return set_cap(CAP_SYS_ADMIN, false);
 }
 
 #endif /* BPFSIG_SELFTESTS_COMMON_H */

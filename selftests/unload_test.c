@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfsig selftests: the module cannot go away while a load is inside the
- * redirected bpf_check() (or the verifier below it). Unloads the module at
- * the end: the VM runs it after the suites that need it loaded.
+ * bpfsig selftests: the module cannot go away while one of its files is
+ * open or a load is inside the redirected bpf_check() (or the verifier
+ * below it). Unloads the module at the end: the VM runs it after the
+ * suites that need it loaded.
  */
 #include <signal.h>
 #include <sys/syscall.h>
@@ -47,6 +48,28 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* An open file pins the module: its file operations are module code. */
+TEST(open_file_pins_module)
+{
+	static const char *const files[] = { "stats", "mode", "lock", "revoke" };
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), SFS "%s", files[i]);
+		fd = open(path, O_RDONLY);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+		EXPECT_EQ(-1, syscall(SYS_delete_module, "bpfsig", O_NONBLOCK))
+			TH_LOG("unloaded under an open %s", files[i]);
+		EXPECT_EQ(EWOULDBLOCK, errno);
+		/* Under the old code the module is gone: leave its file be. */
+		ASSERT_EQ(0, access(SFS "mode", F_OK));
+		close(fd);
+	}
 }
 
 TEST(no_unload_while_verifying)
