@@ -92,6 +92,27 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 	ftrace_instruction_pointer_set(fregs, (unsigned long)h->wrapper);
 }
 
+/*
+ * Complete a decision: its verdict, the mode it is made with and what that
+ * means for the load; count it, log it, audit it.
+ *
+ * Return: 0 to let the load go on, or the errno that refuses it.
+ */
+static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
+{
+	d->verdict = bpfsig_err_verdict(d->err);
+	d->mode = mode;
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+		d->action = BPFSIG_ALLOW;
+	else if (mode == BPFSIG_MODE_ENFORCE)
+		d->action = BPFSIG_DENY;
+	else
+		d->action = BPFSIG_ALLOW_PERMISSIVE;
+	bpfsig_stats_count(d, ns);
+	bpfsig_audit_decision(d);
+	return d->action == BPFSIG_DENY ? bpfsig_errno(d->err) : 0;
+}
+
 /* Strip a well-formed appended region without judging it. */
 static void strip_unchecked(struct bpf_prog *prog)
 {
@@ -122,18 +143,17 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	if (kernel && !bpfsig_require_kernel_sig) {
 		strip_unchecked(prog);
 		d.verdict = BPFSIG_V_EXEMPT;
-		bpfsig_report(&d, 0);
+		d.mode = mode;
+		d.action = BPFSIG_ALLOW;
+		bpfsig_stats_count(&d, 0);
+		bpfsig_audit_decision(&d);
 		return 0;
 	}
 	start = ktime_get_ns();
 	d.err = bpfsig_check_prog(prog, &blob, &d);
 	if (blob.total_len)
 		prog->len = blob.insn_cnt;
-	d.verdict = bpfsig_err_verdict(d.err);
-	bpfsig_report(&d, ktime_get_ns() - start);
-	if (!d.err || mode != BPFSIG_MODE_ENFORCE)
-		return 0;
-	return bpfsig_errno(d.err);
+	return decide(&d, mode, ktime_get_ns() - start);
 }
 
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
@@ -152,7 +172,7 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 }
 
 /* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
-static int early_check(union bpf_attr *attr)
+static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 {
 	struct bpfsig_decision d = {
 		.stage = BPFSIG_STAGE_SYSCALL,
@@ -199,21 +219,20 @@ static int early_check(union bpf_attr *attr)
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM) {
-		bpfsig_account_ns(ktime_get_ns() - start);
+		bpfsig_stats_add_ns(ktime_get_ns() - start);
 		return 0;
 	}
-	d.verdict = bpfsig_err_verdict(d.err);
-	bpfsig_report(&d, ktime_get_ns() - start);
-	return bpfsig_errno(d.err);
+	return decide(&d, mode, ktime_get_ns() - start);
 }
 
 static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
 {
+	enum bpfsig_mode mode = bpfsig_mode_get();
 	bpf_prog_load_t orig;
 	int ret = 0;
 
-	if (!bpfptr_is_kernel(uattr) && enforcing())
-		ret = early_check(attr);
+	if (!bpfptr_is_kernel(uattr) && mode == BPFSIG_MODE_ENFORCE)
+		ret = early_check(attr, mode);
 	if (!ret) {
 		orig = (void *)READ_ONCE(early_hook.orig);
 		ret = orig(attr, uattr);

@@ -17,12 +17,10 @@
 #include <linux/moduleparam.h>
 #include "bpfsig.h"
 
-bool bpfsig_require_kernel_sig = true;
 module_param_named(require_kernel_sig, bpfsig_require_kernel_sig, bool, 0444);
 MODULE_PARM_DESC(require_kernel_sig,
 		 "Kernel-originated loads need a signature too (default: 1)");
 
-bool bpfsig_require_chain;
 module_param_named(require_chain, bpfsig_require_chain, bool, 0444);
 MODULE_PARM_DESC(require_chain,
 		 ".bpfsig accepts only keys signed by builtin/secondary trusted keys");
@@ -43,13 +41,13 @@ MODULE_PARM_DESC(lock, "Lock the policy at load time (default: 0); reads the cur
 
 static int mode_param_set(const char *val, const struct kernel_param *kp)
 {
-	enum bpfsig_mode mode;
+	enum bpfsig_mode mode, old;
 	int err;
 
 	err = bpfsig_mode_parse(val, &mode);
 	if (err)
 		return err;
-	return bpfsig_mode_set(mode);
+	return bpfsig_mode_set(mode, &old);
 }
 
 static int mode_param_get(char *buf, const struct kernel_param *kp)

@@ -10,6 +10,10 @@
 #include <linux/string.h>
 #include "bpfsig.h"
 
+/* Set once, by module parameters (main.c), before anything is checked. */
+bool bpfsig_require_kernel_sig = true;
+bool bpfsig_require_chain;
+
 static int mode = BPFSIG_MODE_PERMISSIVE;
 static bool locked;
 static DEFINE_MUTEX(policy_lock);
@@ -17,20 +21,9 @@ static DEFINE_MUTEX(policy_lock);
 static u8 (*revoked)[32];
 static unsigned int nr_revoked;
 
-static const char *const mode_names[] = {
-	[BPFSIG_MODE_OFF] = "off",
-	[BPFSIG_MODE_PERMISSIVE] = "permissive",
-	[BPFSIG_MODE_ENFORCE] = "enforce",
-};
-
 enum bpfsig_mode bpfsig_mode_get(void)
 {
 	return READ_ONCE(mode);
-}
-
-const char *bpfsig_mode_name(enum bpfsig_mode m)
-{
-	return mode_names[m];
 }
 
 /**
@@ -42,25 +35,31 @@ const char *bpfsig_mode_name(enum bpfsig_mode m)
  */
 int bpfsig_mode_parse(const char *s, enum bpfsig_mode *m)
 {
-	int i = sysfs_match_string(mode_names, s);
+	enum bpfsig_mode i;
 
-	if (i < 0)
-		return -EINVAL;
-	*m = i;
-	return 0;
+	for (i = BPFSIG_MODE_OFF; i <= BPFSIG_MODE_ENFORCE; i++) {
+		if (sysfs_streq(s, bpfsig_mode_name(i))) {
+			*m = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /**
  * bpfsig_mode_set() - change the mode
  * @m: the new mode
+ * @old: set to the mode it replaced (under the same lock, so that
+ *	concurrent changes are each reported once, in order)
  *
  * Return: 0, or -EPERM to lower the mode once locked.
  */
-int bpfsig_mode_set(enum bpfsig_mode m)
+int bpfsig_mode_set(enum bpfsig_mode m, enum bpfsig_mode *old)
 {
 	int err = 0;
 
 	mutex_lock(&policy_lock);
+	*old = mode;
 	if (locked && m < mode)
 		err = -EPERM;
 	else
@@ -80,15 +79,21 @@ bool bpfsig_locked(void)
  * From now on the mode cannot be lowered, the module cannot be unloaded
  * (it holds a reference on itself) and the .bpfsig keyring accepts only
  * keys vouched for by the builtin or secondary trusted keys.
+ *
+ * Return: true if this call locked it, false if it was locked already.
  */
-void bpfsig_lock(void)
+bool bpfsig_lock(void)
 {
+	bool was;
+
 	mutex_lock(&policy_lock);
-	if (!locked) {
+	was = locked;
+	if (!was) {
 		__module_get(THIS_MODULE);
 		WRITE_ONCE(locked, true);
 	}
 	mutex_unlock(&policy_lock);
+	return !was;
 }
 
 /* Called with policy_lock held. */

@@ -20,6 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/security.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -61,7 +62,7 @@ static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
 static ssize_t mode_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
-	enum bpfsig_mode old = bpfsig_mode_get(), new;
+	enum bpfsig_mode old, new;
 	char *buf;
 	int err;
 
@@ -72,7 +73,7 @@ static ssize_t mode_write(struct file *file, const char __user *ubuf,
 	kfree(buf);
 	if (err)
 		return err;
-	err = bpfsig_mode_set(new);
+	err = bpfsig_mode_set(new, &old);
 	if (err)
 		return err;
 	if (new != old) {
@@ -111,8 +112,7 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	/* The lock is one-way: "0" is accepted only while unlocked. */
 	if (!lock)
 		return bpfsig_locked() ? -EPERM : count;
-	if (!bpfsig_locked()) {
-		bpfsig_lock();
+	if (bpfsig_lock()) {
 		pr_notice("policy locked by pid=%d\n", task_tgid_nr(current));
 		bpfsig_audit_change("lock", "0", "1");
 	}
@@ -135,10 +135,14 @@ static ssize_t show_read(char __user *ubuf, size_t count, loff_t *ppos,
 	return ret;
 }
 
-static ssize_t stats_read(struct file *file, char __user *ubuf, size_t count,
-			  loff_t *ppos)
+static int stats_show(struct seq_file *m, void *v)
 {
-	return show_read(ubuf, count, ppos, bpfsig_stats_show);
+	return bpfsig_stats_show(m, bpfsig_early_stage_active());
+}
+
+static int stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, stats_show, NULL);
 }
 
 static ssize_t revoke_read(struct file *file, char __user *ubuf, size_t count,
@@ -188,8 +192,10 @@ static const struct file_operations lock_fops = {
 
 static const struct file_operations stats_fops = {
 	.owner = THIS_MODULE,
-	.read = stats_read,
-	.llseek = generic_file_llseek,
+	.open = stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static const struct file_operations revoke_fops = {

@@ -343,4 +343,44 @@ static inline int drop_cap_sys_admin(void)
 	return set_cap(CAP_SYS_ADMIN, false);
 }
 
+/* The kernel's log buffer, NUL-terminated and malloc()ed, or NULL. */
+#include <regex.h>
+#include <sys/klog.h>
+static inline char *read_log(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = calloc(1, size + 1);
+
+	if (buf && klogctl(3, buf, size) < 0) {	/* SYSLOG_ACTION_READ_ALL */
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* How many lines of the kernel log match the extended regex @re. */
+static inline int log_count(const char *re)
+{
+	char *log = read_log(), *line, *save = NULL;
+	int found = 0;
+	regex_t r;
+
+	if (!log || regcomp(&r, re, REG_EXTENDED | REG_NOSUB)) {
+		free(log);
+		return 0;
+	}
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		found += !regexec(&r, line, 0, NULL, 0);
+	regfree(&r);
+	free(log);
+	return found;
+}
+
+/* Does a line of the kernel log match the extended regex @re? */
+static inline bool log_has(const char *re)
+{
+	return log_count(re) > 0;
+}
+
 #endif /* BPFSIG_SELFTESTS_COMMON_H */
