@@ -70,11 +70,18 @@ static void audit(const struct bpfsig_decision *d, int name_len)
 			 d->prog_type, d->insn_cnt, d->kernel);
 	audit_untrusted(ab, "prog_name", d->name ? d->name : "", name_len);
 	if (d->keyid_len)
-		audit_log_format(ab, " signer=%*phN", d->keyid_len, d->keyid);
+		audit_log_format(ab, " claimed_signer=%*phN", d->keyid_len,
+				 d->keyid);
 	else
-		audit_log_format(ab, " signer=?");
+		audit_log_format(ab, " claimed_signer=?");
 	audit_log_end(ab);
 }
+
+/*
+ * The key id a decision names is the one the statement claims: it is
+ * covered by the signature, but whether the signature verifies is what the
+ * verdict says. Hence "claimed_signer".
+ */
 
 /**
  * bpfsig_audit_decision() - log and audit one decision
@@ -84,7 +91,7 @@ void bpfsig_audit_decision(const struct bpfsig_decision *d)
 {
 	int name_len = d->name ? strnlen(d->name, BPF_OBJ_NAME_LEN) : 0;
 
-	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u kernel=%d prog_name=%*pE signer=%*phN\n",
+	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u kernel=%d prog_name=%*pE claimed_signer=%*phN\n",
 			    bpfsig_action_name(d->action),
 			    bpfsig_verdict_name(d->verdict), refusal(d),
 			    bpfsig_stage_name(d->stage), task_tgid_nr(current),

@@ -53,7 +53,8 @@ enum bpfsig_action {
  * @prog_type: the load's program type
  * @insn_cnt: instructions the caller passed (appended region included)
  * @name: program name (untrusted)
- * @keyid: signer key id from the statement, if parsed
+ * @keyid: signer key id the statement claims, if parsed (verified only if
+ *	the verdict says the signature is)
  * @keyid_len: its length (0 if none)
  * @kernel: the load came from inside the kernel (uattr.is_kernel)
  * @sig_reused: the verifier stage relied on the syscall stage's

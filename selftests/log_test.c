@@ -43,13 +43,13 @@ TEST_F(log, deny_unsigned)
 {
 	EXPECT_EQ(-EPERM, prog_load(BPF_PROG_TYPE_SOCKET_FILTER, &self->b));
 	snprintf(self->re, sizeof(self->re),
-		 "bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test signer=$",
+		 "bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test claimed_signer=$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	if (!audit_on())
 		SKIP(return, "audit=1 not on the kernel command line");
 	snprintf(self->re, sizeof(self->re),
-		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=deny verdict=unsigned errno=1 mode=enforce stage=syscall pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=\"bpfsig_test\" signer=\\?$",
+		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=deny verdict=unsigned errno=1 mode=enforce stage=syscall pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=\"bpfsig_test\" claimed_signer=\\?$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
 }
@@ -72,7 +72,7 @@ TEST_F(log, allow_signed_names_signer)
 	ASSERT_LE(0, fd);
 	close(fd);
 	snprintf(self->re, sizeof(self->re),
-		 "bpfsig: action=allow verdict=accepted errno=0 stage=verifier pid=%d comm=log_test prog_type=1 insn_cnt=%u kernel=0 prog_name=bpfsig_test signer=%s$",
+		 "bpfsig: action=allow verdict=accepted errno=0 stage=verifier pid=%d comm=log_test prog_type=1 insn_cnt=%u kernel=0 prog_name=bpfsig_test claimed_signer=%s$",
 		 getpid(), self->b.cnt, hex);
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	bpfsig_key__free(key);
@@ -105,13 +105,13 @@ TEST_F(log, hostile_name_escaped)
 	EXPECT_EQ(-1, syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)));
 	EXPECT_EQ(EPERM, errno);
 	snprintf(self->re, sizeof(self->re),
-		 "pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=ev il\\\\n\"x=1 signer=$",
+		 "pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=ev il\\\\n\"x=1 claimed_signer=$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	if (!audit_on())
 		SKIP(return, "audit=1 not on the kernel command line");
 	snprintf(self->re, sizeof(self->re),
-		 "pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=657620696c0a22783d31 signer=\\?$",
+		 "pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=657620696c0a22783d31 claimed_signer=\\?$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
 }
