@@ -51,7 +51,7 @@ static void audit_task(struct audit_buffer *ab)
 /* The errno the load gets, or would get in enforce mode; 0 if accepted. */
 static int refusal(const struct bpfsig_decision *d)
 {
-	return -bpfsig_errno(d->err);
+	return -bpfsig_decision_errno(d);
 }
 
 static void audit(const struct bpfsig_decision *d, int name_len)

@@ -57,6 +57,9 @@ enum bpfsig_action {
  *	the verdict says the signature is)
  * @keyid_len: its length (0 if none)
  * @kernel: the load came from inside the kernel (uattr.is_kernel)
+ * @unprivileged: the caller has neither CAP_BPF nor CAP_SYS_ADMIN: a
+ *	refusal tells it EPERM only, never which check failed (which would
+ *	tell it which keys are trusted)
  * @sig_reused: the verifier stage relied on the syscall stage's
  *	verification of this very signature (inflight.c)
  */
@@ -72,6 +75,7 @@ struct bpfsig_decision {
 	u8 keyid[BPFSIG_MAX_KEYID_LEN];
 	u8 keyid_len;
 	bool kernel;
+	bool unprivileged;
 	bool sig_reused;
 };
 
@@ -84,6 +88,21 @@ struct bpfsig_decision {
 static inline int bpfsig_errno(int err)
 {
 	return err == -ENODATA ? -EPERM : err;
+}
+
+/**
+ * bpfsig_decision_errno() - the errno a decision gives its load
+ * @d: a decision whose verdict is set
+ *
+ * Return: 0 for an accepted or exempt load, else the errno the load gets
+ * in enforce mode (or would get, in permissive mode): -EPERM for an
+ * unprivileged caller, bpfsig_errno() of the check's result otherwise.
+ */
+static inline int bpfsig_decision_errno(const struct bpfsig_decision *d)
+{
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+		return 0;
+	return d->unprivileged ? -EPERM : bpfsig_errno(d->err);
 }
 
 /**

@@ -27,11 +27,13 @@
  */
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/ftrace.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include "bpfsig.h"
 
@@ -110,7 +112,104 @@ static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
 		d->action = BPFSIG_ALLOW_PERMISSIVE;
 	bpfsig_stats_count(d, ns);
 	bpfsig_audit_decision(d);
-	return d->action == BPFSIG_DENY ? bpfsig_errno(d->err) : 0;
+	return d->action == BPFSIG_DENY ? bpfsig_decision_errno(d) : 0;
+}
+
+/* bpf_capable() of 6.1, without auditing a capability the caller lacks. */
+static bool caller_bpf_capable(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_BPF) ||
+	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+}
+
+/* is_net_admin_prog_type() of 6.1 (kernel/bpf/syscall.c, static there). */
+static bool net_admin_prog_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_SK_SKB:
+	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_LIRC_MODE2:
+	case BPF_PROG_TYPE_FLOW_DISSECTOR:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_EXT:
+		return true;
+	}
+	return false;
+}
+
+/* is_perfmon_prog_type() of 6.1. */
+static bool perfmon_prog_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+	case BPF_PROG_TYPE_EXT:
+		return true;
+	}
+	return false;
+}
+
+/* The flags bpf_prog_load() of 6.1 accepts. */
+#define PROG_LOAD_FLAGS (BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT | \
+			 BPF_F_TEST_STATE_FREQ | BPF_F_SLEEPABLE | \
+			 BPF_F_TEST_RND_HI32 | BPF_F_XDP_HAS_FRAGS)
+
+/*
+ * Does bpf_prog_load() of 6.1 refuse this load by itself, before it copies
+ * the instructions? Its cheap checks, in its order (the license copy,
+ * between the flags and the count, aside): no byte set past the command's
+ * last field (CHECK_ATTR), known prog_flags, BPF_F_ANY_ALIGNMENT, insn_cnt
+ * within the caller's limit, the capabilities each program type needs.
+ * The syscall stage leaves such loads to the kernel's own errno, so that
+ * callers the kernel refuses anyway cannot make bpfsig parse CMS blobs or
+ * write log lines and audit records.
+ */
+static bool kernel_refuses(const union bpf_attr *attr, bool bpf_cap)
+{
+	size_t end = offsetofend(union bpf_attr, core_relo_rec_size);
+	u32 type = attr->prog_type;
+
+	if (memchr_inv((const u8 *)attr + end, 0, sizeof(*attr) - end))
+		return true;
+	if (attr->prog_flags & ~PROG_LOAD_FLAGS)
+		return true;
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    (attr->prog_flags & BPF_F_ANY_ALIGNMENT) && !bpf_cap)
+		return true;
+	if (!attr->insn_cnt ||
+	    attr->insn_cnt > (bpf_cap ? BPF_COMPLEXITY_LIMIT_INSNS :
+			      BPF_MAXINSNS))
+		return true;
+	if (type != BPF_PROG_TYPE_SOCKET_FILTER &&
+	    type != BPF_PROG_TYPE_CGROUP_SKB && !bpf_cap)
+		return true;
+	if (net_admin_prog_type(type) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return true;
+	if (perfmon_prog_type(type) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_PERFMON) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return true;
+	return false;
 }
 
 /* Strip a well-formed appended region without judging it. */
@@ -132,6 +231,7 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 		.insn_cnt = prog->len,
 		.name = prog->aux->name,
 		.kernel = kernel,
+		.unprivileged = !caller_bpf_capable(),
 	};
 	struct bpfsig_blob blob = {};
 	u64 start;
@@ -179,6 +279,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 		.prog_type = attr->prog_type,
 		.insn_cnt = attr->insn_cnt,
 		.name = attr->prog_name,
+		.unprivileged = !caller_bpf_capable(),
 	};
 	u64 len = (u64)attr->insn_cnt * sizeof(struct bpf_insn);
 	void __user *insns = u64_to_user_ptr(attr->insns);
@@ -188,8 +289,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	u64 start;
 	void *tail;
 
-	/* Leave the kernel's own errors (EINVAL, E2BIG) to the kernel. */
-	if (!attr->insn_cnt || attr->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+	if (kernel_refuses(attr, !d.unprivileged))
 		return 0;
 	start = ktime_get_ns();
 	if (len < BPFSIG_TRAILER_SIZE) {

@@ -343,6 +343,55 @@ static inline int drop_cap_sys_admin(void)
 	return set_cap(CAP_SYS_ADMIN, false);
 }
 
+/*
+ * Become an unprivileged BPF user: no CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON
+ * or CAP_NET_ADMIN in the effective set.
+ */
+static inline int drop_bpf_caps(void)
+{
+	static const int caps[] = {
+		CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN,
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		err = set_cap(caps[i], false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Read or write a small file such as a sysctl; 0 or -errno. */
+static inline int file_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+static inline int file_write(const char *path, const char *s)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, s, strlen(s)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
 /* The kernel's log buffer, NUL-terminated and malloc()ed, or NULL. */
 #include <regex.h>
 #include <sys/klog.h>
