@@ -24,6 +24,13 @@
  * task is inside a wrapper or the verifier below it. Our own calls to the
  * original functions are recognised by their return address, which lies in
  * this module (calls to the originals are never tail calls: see Kbuild).
+ *
+ * Once an unload has begun, no reference can be taken: in enforce mode the
+ * callback then sends the call to a function that refuses it without
+ * sleeping, so that no load passes unchecked while the hooks go, and
+ * unregistering them (which waits for every task to leave the code it
+ * redirected to, short of sleeping there) is enough for none to be left in
+ * it when the module's memory goes.
  */
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
@@ -32,6 +39,7 @@
 #include <linux/ftrace.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -44,8 +52,9 @@
 struct hook {
 	const char *name;
 	void *wrapper;
+	void *refuse;		/* while the module goes away, in enforce mode */
 	unsigned long orig;	/* address of the hooked function */
-	bool (*wanted)(void);	/* redirect this call? */
+	bool (*wanted)(enum bpfsig_mode mode);	/* redirect this call? */
 	bool registered;
 	struct ftrace_ops ops;
 };
@@ -58,25 +67,44 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr);
 static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr);
 
-static bool always(void)
+/*
+ * While the module goes away, in enforce mode: refuse. Must not sleep (see
+ * the top of this file), hence no audit record, only a rate-limited line.
+ */
+static int going_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			   bpfptr_t uattr)
+{
+	pr_warn_ratelimited("unloading: load refused (enforce)\n");
+	return -EPERM;
+}
+
+static int going_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
+{
+	pr_warn_ratelimited("unloading: load refused (enforce)\n");
+	return -EPERM;
+}
+
+static bool always(enum bpfsig_mode mode)
 {
 	return true;
 }
 
-static bool enforcing(void)
+static bool enforcing(enum bpfsig_mode mode)
 {
-	return bpfsig_mode_get() == BPFSIG_MODE_ENFORCE;
+	return mode == BPFSIG_MODE_ENFORCE;
 }
 
 static struct hook verifier_hook = {
 	.name = "bpf_check",
 	.wrapper = hook_bpf_check,
+	.refuse = going_bpf_check,
 	.wanted = always,
 };
 
 static struct hook early_hook = {
 	.name = "bpf_prog_load",
 	.wrapper = hook_bpf_prog_load,
+	.refuse = going_bpf_prog_load,
 	.wanted = enforcing,
 };
 
@@ -84,14 +112,23 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct hook *h = container_of(ops, struct hook, ops);
+	enum bpfsig_mode mode;
 
 	/* Our own call to the original function. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	if (!h->wanted() || !try_module_get(THIS_MODULE))
+	mode = bpfsig_mode_get();
+	if (!h->wanted(mode))
 		return;
-	WRITE_ONCE(h->orig, ip);
-	ftrace_instruction_pointer_set(fregs, (unsigned long)h->wrapper);
+	if (try_module_get(THIS_MODULE)) {
+		WRITE_ONCE(h->orig, ip);
+		ftrace_instruction_pointer_set(fregs,
+					       (unsigned long)h->wrapper);
+	} else if (mode == BPFSIG_MODE_ENFORCE) {
+		/* The module is going away: fail closed. */
+		ftrace_instruction_pointer_set(fregs,
+					       (unsigned long)h->refuse);
+	}
 }
 
 /*
@@ -396,8 +433,16 @@ int bpfsig_hook_init(void)
 	return 0;
 }
 
+/*
+ * The early hook first: a load that comes between the two is still
+ * checked (or refused) at bpf_check(). Then wait, explicitly, for every
+ * task to leave what the hooks redirected to (ftrace does so too, under
+ * CONFIG_PREEMPTION): the refuse functions never sleep, and a wrapper
+ * returns after module_put() without sleeping.
+ */
 void bpfsig_hook_exit(void)
 {
 	hook_unregister(&early_hook);
 	hook_unregister(&verifier_hook);
+	synchronize_rcu_tasks();
 }

@@ -96,10 +96,16 @@ out:
 	return err;
 }
 
+/*
+ * By now no reference can be taken on the module: the hooks refuse loads
+ * in enforce mode (hook.c) until they are gone. The securityfs files go
+ * first (nothing can have them open), so that while they exist every load
+ * is checked or refused.
+ */
 static void __exit bpfsig_exit(void)
 {
-	bpfsig_hook_exit();
 	bpfsig_fs_exit();
+	bpfsig_hook_exit();
 	bpfsig_keyring_exit();
 	bpfsig_gate_exit();
 	bpfsig_policy_exit();
