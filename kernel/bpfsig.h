@@ -195,8 +195,6 @@ static inline const char *bpfsig_stage_name(enum bpfsig_stage stage)
 extern bool bpfsig_require_kernel_sig;
 extern bool bpfsig_require_chain;
 #define BPFSIG_MAX_REVOKED 4096
-/* "revoke" lists one 64-digit hex digest and a newline per entry. */
-#define BPFSIG_REVOKE_SHOW_SIZE (BPFSIG_MAX_REVOKED * 65 + 1)
 enum bpfsig_mode bpfsig_mode_get(void);
 int bpfsig_mode_set(enum bpfsig_mode mode, enum bpfsig_mode *old);
 int bpfsig_mode_parse(const char *s, enum bpfsig_mode *mode);
@@ -204,7 +202,7 @@ bool bpfsig_locked(void);
 bool bpfsig_lock(void);
 int bpfsig_revoke_add(const u8 digest[32]);
 bool bpfsig_revoked(const u8 digest[32]);
-int bpfsig_revoke_show(char *buf, size_t size);
+const u8 *bpfsig_revoked_nth(loff_t pos);
 void bpfsig_policy_exit(void);
 
 /* gate.c: the checks */

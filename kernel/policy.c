@@ -4,7 +4,10 @@
 /*
  * bpfsig - policy state: mode, the one-way lock, revoked statements.
  */
+#include <crypto/sha2.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -17,9 +20,6 @@ bool bpfsig_require_chain;
 static int mode = BPFSIG_MODE_PERMISSIVE;
 static bool locked;
 static DEFINE_MUTEX(policy_lock);
-
-static u8 (*revoked)[32];
-static unsigned int nr_revoked;
 
 enum bpfsig_mode bpfsig_mode_get(void)
 {
@@ -96,13 +96,30 @@ bool bpfsig_lock(void)
 	return !was;
 }
 
-/* Called with policy_lock held. */
-static bool find_revoked(const u8 digest[32])
-{
-	unsigned int i;
+/*
+ * The revoked statement digests: an array that only grows, published with
+ * RCU. Entries below ->nr never change; a new one is written past ->nr,
+ * then ->nr is raised (release). When the array is full, a copy twice as
+ * large replaces it. Loads look digests up under rcu_read_lock() alone,
+ * never under policy_lock.
+ */
+struct revoked {
+	struct rcu_head rcu;
+	unsigned int nr;
+	unsigned int size;
+	u8 digest[][SHA256_DIGEST_SIZE];
+};
 
-	for (i = 0; i < nr_revoked; i++)
-		if (!memcmp(revoked[i], digest, 32))
+static struct revoked __rcu *revoked;
+
+/* Under policy_lock or rcu_read_lock(). */
+static bool find_revoked(const struct revoked *r, const u8 digest[32])
+{
+	/* Pairs with the release in bpfsig_revoke_add(): entries below nr are written. */
+	unsigned int i, nr = r ? smp_load_acquire(&r->nr) : 0;
+
+	for (i = 0; i < nr; i++)
+		if (!memcmp(r->digest[i], digest, SHA256_DIGEST_SIZE))
 			return true;
 	return false;
 }
@@ -111,31 +128,49 @@ static bool find_revoked(const u8 digest[32])
  * bpfsig_revoke_add() - refuse a statement from now on
  * @digest: SHA-256 of the 128 statement bytes
  *
- * Revocations cannot be withdrawn until the module is unloaded.
+ * Revocations cannot be withdrawn until the module is unloaded; they are
+ * accepted whether or not the policy is locked, since they only refuse
+ * more.
  *
- * Return: 0, -ENOSPC past BPFSIG_MAX_REVOKED entries, or -ENOMEM.
+ * Return: 0 if added, -EEXIST if revoked already, -ENOSPC past
+ * BPFSIG_MAX_REVOKED entries, or -ENOMEM.
  */
 int bpfsig_revoke_add(const u8 digest[32])
 {
-	u8 (*grown)[32];
+	struct revoked *r, *grown;
+	unsigned int size;
 	int err = 0;
 
 	mutex_lock(&policy_lock);
-	if (find_revoked(digest))
+	r = rcu_dereference_protected(revoked, lockdep_is_held(&policy_lock));
+	if (find_revoked(r, digest)) {
+		err = -EEXIST;
 		goto out;
-	if (nr_revoked >= BPFSIG_MAX_REVOKED) {
+	}
+	if (r && r->nr >= BPFSIG_MAX_REVOKED) {
 		err = -ENOSPC;
 		goto out;
 	}
-	grown = krealloc_array(revoked, nr_revoked + 1, sizeof(*revoked),
-			       GFP_KERNEL);
-	if (!grown) {
-		err = -ENOMEM;
-		goto out;
+	if (!r || r->nr == r->size) {
+		size = r ? 2 * r->size : 16;
+		grown = kvmalloc(struct_size(grown, digest, size), GFP_KERNEL);
+		if (!grown) {
+			err = -ENOMEM;
+			goto out;
+		}
+		grown->size = size;
+		grown->nr = r ? r->nr : 0;
+		if (r)
+			memcpy(grown->digest, r->digest,
+			       r->nr * sizeof(r->digest[0]));
+		rcu_assign_pointer(revoked, grown);
+		if (r)
+			kvfree_rcu(r, rcu);
+		r = grown;
 	}
-	memcpy(grown[nr_revoked], digest, 32);
-	revoked = grown;
-	WRITE_ONCE(nr_revoked, nr_revoked + 1);
+	memcpy(r->digest[r->nr], digest, SHA256_DIGEST_SIZE);
+	/* The entry before the count: lock-free readers acquire the count. */
+	smp_store_release(&r->nr, r->nr + 1);
 out:
 	mutex_unlock(&policy_lock);
 	return err;
@@ -151,35 +186,33 @@ bool bpfsig_revoked(const u8 digest[32])
 {
 	bool ret;
 
-	mutex_lock(&policy_lock);
-	ret = find_revoked(digest);
-	mutex_unlock(&policy_lock);
+	rcu_read_lock();
+	ret = find_revoked(rcu_dereference(revoked), digest);
+	rcu_read_unlock();
 	return ret;
 }
 
 /**
- * bpfsig_revoke_show() - list revoked digests, one lowercase hex per line
- * @buf: output
- * @size: its size
+ * bpfsig_revoked_nth() - one revoked digest, for listing them
+ * @pos: its index, in the order of revocation
  *
- * Return: bytes written.
+ * Call under rcu_read_lock(); the digest stays valid until
+ * rcu_read_unlock().
+ *
+ * Return: the digest, or NULL past the last one.
  */
-int bpfsig_revoke_show(char *buf, size_t size)
+const u8 *bpfsig_revoked_nth(loff_t pos)
 {
-	unsigned int i;
-	int len = 0;
+	const struct revoked *r = rcu_dereference(revoked);
 
-	mutex_lock(&policy_lock);
-	for (i = 0; i < nr_revoked && len + 66 <= size; i++)
-		len += scnprintf(buf + len, size - len, "%32phN\n",
-				 revoked[i]);
-	mutex_unlock(&policy_lock);
-	return len;
+	/* Pairs with the release in bpfsig_revoke_add(). */
+	if (!r || pos < 0 || pos >= smp_load_acquire(&r->nr))
+		return NULL;
+	return r->digest[pos];
 }
 
 void bpfsig_policy_exit(void)
 {
-	kfree(revoked);
-	revoked = NULL;
-	nr_revoked = 0;
+	kvfree(rcu_dereference_protected(revoked, true));
+	RCU_INIT_POINTER(revoked, NULL);
 }

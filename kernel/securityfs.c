@@ -19,6 +19,7 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -28,7 +29,6 @@
 
 /* Longest write accepted: a hex SHA-256 digest and a newline. */
 #define MAX_WRITE 80
-#define SHOW_SIZE BPFSIG_REVOKE_SHOW_SIZE
 
 static struct dentry *dir;
 static struct dentry *files[4];
@@ -119,22 +119,6 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static ssize_t show_read(char __user *ubuf, size_t count, loff_t *ppos,
-			 int (*show)(char *buf, size_t size))
-{
-	ssize_t ret;
-	char *buf;
-	int len;
-
-	buf = kvmalloc(SHOW_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = show(buf, SHOW_SIZE);
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kvfree(buf);
-	return ret;
-}
-
 static int stats_show(struct seq_file *m, void *v)
 {
 	return bpfsig_stats_show(m, bpfsig_early_stage_active());
@@ -145,10 +129,45 @@ static int stats_open(struct inode *inode, struct file *file)
 	return single_open(file, stats_show, NULL);
 }
 
-static ssize_t revoke_read(struct file *file, char __user *ubuf, size_t count,
-			   loff_t *ppos)
+/*
+ * "revoke" lists the digests one line at a time, under rcu_read_lock()
+ * from start to stop: a read never allocates for the whole list, and
+ * never takes the lock that writers take.
+ */
+static void *revoke_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
 {
-	return show_read(ubuf, count, ppos, bpfsig_revoke_show);
+	rcu_read_lock();
+	return (void *)bpfsig_revoked_nth(*pos);
+}
+
+static void *revoke_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return (void *)bpfsig_revoked_nth(++*pos);
+}
+
+static void revoke_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int revoke_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%32phN\n", v);
+	return 0;
+}
+
+static const struct seq_operations revoke_seq_ops = {
+	.start = revoke_start,
+	.next = revoke_next,
+	.stop = revoke_stop,
+	.show = revoke_show,
+};
+
+static int revoke_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &revoke_seq_ops);
 }
 
 static ssize_t revoke_write(struct file *file, const char __user *ubuf,
@@ -167,6 +186,11 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	if (err)
 		return -EINVAL;
 	err = bpfsig_revoke_add(digest);
+	if (err == -EEXIST)
+		return count;
+	if (err == -ENOSPC)
+		pr_notice_ratelimited("revocation list full (%d statements): remove the signing key instead\n",
+				      BPFSIG_MAX_REVOKED);
 	if (err)
 		return err;
 	snprintf(shown, sizeof(shown), "%32phN", digest);
@@ -200,9 +224,11 @@ static const struct file_operations stats_fops = {
 
 static const struct file_operations revoke_fops = {
 	.owner = THIS_MODULE,
-	.read = revoke_read,
+	.open = revoke_open,
+	.read = seq_read,
 	.write = revoke_write,
-	.llseek = generic_file_llseek,
+	.llseek = seq_lseek,
+	.release = seq_release,
 };
 
 int bpfsig_fs_init(void)
