@@ -72,11 +72,12 @@ static int __init bpfsig_init(void)
 	err = bpfsig_keyring_init();
 	if (err)
 		goto out_gate;
+	/* Locked before anything can see or change the policy. */
+	if (lock_at_load)
+		bpfsig_lock();
 	err = bpfsig_fs_init();
 	if (err)
 		goto out_keyring;
-	if (lock_at_load)
-		bpfsig_lock();
 	err = bpfsig_hook_init();
 	if (err)
 		goto out_fs;

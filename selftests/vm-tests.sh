@@ -24,16 +24,17 @@ run_suite() { # BINARY
 modprobe -d "$top/build/kernel" sha512_generic 2>/dev/null || true
 
 if [ "$phase" = lock-param ]; then
-	# A fresh boot: the module locked from the start.
-	check module_loads_locked insmod "$ko" mode=enforce lock=1
+	# A fresh boot: the module locked from the start. lock_test loads it
+	# itself (mode=enforce lock=1), watching its init half-way.
+	export BPFSIG_INSMOD=$ko BPFSIG_LOCKED_AT_LOAD=1
+	run_suite lock_test
+	check module_loaded_locked grep -q '^bpfsig ' /proc/modules
 	expect_eq lock_param_locks 1 "$(cat $SFS/lock)"
 	check lock_param_mode_not_lowered sh -c "! echo off > $SFS/mode"
 	expect_eq lock_param_mode_enforce enforce "$(cat $SFS/mode)"
 	check lock_param_rmmod_refused sh -c "! rmmod bpfsig 2>/dev/null"
 	check lock_param_unchained_key_refused sh -c \
 		"! keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/spare.der"
-	export BPFSIG_LOCKED_AT_LOAD=1
-	run_suite lock_test
 	echo "# vm-tests done"
 	exit 0
 fi
