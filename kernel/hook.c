@@ -379,6 +379,24 @@ static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
 	return ret;
 }
 
+/*
+ * register_ftrace_function() says -EBUSY both when another IPMODIFY user
+ * holds the function and, for a permanent ops, when kernel.ftrace_enabled
+ * is 0 (which a module cannot read). Only the former also refuses the
+ * same ops without FTRACE_OPS_FL_PERMANENT: try that, and undo it.
+ */
+static bool ftrace_switched_off(struct hook *h)
+{
+	bool off;
+
+	h->ops.flags &= ~FTRACE_OPS_FL_PERMANENT;
+	off = !register_ftrace_function(&h->ops);
+	if (off)
+		unregister_ftrace_function(&h->ops);
+	h->ops.flags |= FTRACE_OPS_FL_PERMANENT;
+	return off;
+}
+
 static int hook_register(struct hook *h)
 {
 	int err;
@@ -394,7 +412,10 @@ static int hook_register(struct hook *h)
 		return err;
 	}
 	err = register_ftrace_function(&h->ops);
-	if (err == -EBUSY)
+	if (err == -EBUSY && ftrace_switched_off(h))
+		pr_err("cannot hook %s(): function tracing is off (kernel.ftrace_enabled=0)\n",
+		       h->name);
+	else if (err == -EBUSY)
 		pr_err("%s() is already redirected by another ftrace user (livepatch, kprobe or another module)\n",
 		       h->name);
 	else if (err)

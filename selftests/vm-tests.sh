@@ -39,6 +39,17 @@ if [ "$phase" = lock-param ]; then
 	exit 0
 fi
 
+# --- kernel.ftrace_enabled=0: bpfsig cannot be a permanent ftrace user ----
+echo 0 > /proc/sys/kernel/ftrace_enabled
+if insmod "$ko" 2>/tmp/err; then
+	not_ok refused_without_ftrace; rmmod bpfsig
+else
+	check refused_without_ftrace_ebusy grep -q 'Device or resource busy' /tmp/err
+fi
+check ftrace_off_explained sh -c "dmesg | grep -q 'bpfsig: cannot hook bpf_check(): function tracing is off (kernel.ftrace_enabled=0)'"
+check ftrace_off_not_blamed_on_another_user sh -c "! dmesg | grep -q 'already redirected by another ftrace user'"
+echo 1 > /proc/sys/kernel/ftrace_enabled
+
 # --- load, defaults, unload ---------------------------------------------
 cli_without_module
 check module_loads insmod "$ko"
