@@ -89,15 +89,24 @@ static int verify_cms(const struct bpfsig_blob *blob)
 	return -EBADMSG;
 }
 
+/*
+ * Revoked here, or a "bin:" entry of the kernel's .blacklist keyring.
+ * is_binary_blacklisted() says "not listed" when it cannot allocate its
+ * search string; is_hash_blacklisted() says -ENOMEM: refuse then.
+ */
 static int check_revoked(const struct bpfsig_statement *stmt)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
+	int err;
 
 	sha256((const u8 *)stmt, BPFSIG_STATEMENT_SIZE, digest);
-	if (bpfsig_revoked(digest) ||
-	    is_binary_blacklisted(digest, sizeof(digest)))
+	if (bpfsig_revoked(digest))
 		return -EKEYREVOKED;
-	return 0;
+	err = is_hash_blacklisted(digest, sizeof(digest),
+				  BLACKLIST_HASH_BINARY);
+	if (err == -EKEYREJECTED)
+		return -EKEYREVOKED;
+	return err ? -ENOMEM : 0;
 }
 
 /**
