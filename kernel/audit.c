@@ -119,3 +119,22 @@ void bpfsig_audit_change(const char *what, const char *old, const char *new)
 	audit_task(ab);
 	audit_log_end(ab);
 }
+
+/**
+ * bpfsig_audit_key() - audit a key added to or removed from .bpfsig
+ * @what: "key_add" or "key_remove"
+ * @serial: the key
+ * @desc: its description ("CN: key id"; untrusted)
+ */
+void bpfsig_audit_key(const char *what, key_serial_t serial,
+		      const char *desc)
+{
+	struct audit_buffer *ab = audit_start();
+
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=bpfsig_policy change=%s key=%d", what, serial);
+	audit_untrusted(ab, "desc", desc, strlen(desc));
+	audit_task(ab);
+	audit_log_end(ab);
+}

@@ -224,6 +224,9 @@ void bpfsig_inflight_drop(void);
 extern struct key *bpfsig_keyring;
 int bpfsig_keyring_init(void);
 void bpfsig_keyring_exit(void);
+int bpfsig_key_add(const void *der, size_t len, key_serial_t *serial,
+		   char *desc, size_t desc_size);
+int bpfsig_key_remove(key_serial_t serial, char *desc, size_t desc_size);
 
 /* stats.c: the counters */
 struct seq_file;
@@ -234,6 +237,8 @@ int bpfsig_stats_show(struct seq_file *m, bool early_stage);
 /* audit.c: kernel log lines and audit records */
 void bpfsig_audit_decision(const struct bpfsig_decision *d);
 void bpfsig_audit_change(const char *what, const char *old, const char *new);
+void bpfsig_audit_key(const char *what, key_serial_t serial,
+		      const char *desc);
 
 /* securityfs.c */
 int bpfsig_fs_init(void);

@@ -8,8 +8,11 @@
  *   lock     read: "0" or "1"; write "1" to lock until reboot
  *   stats    read: "name value" lines, one counter per verdict and timing
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
+ *   key_add  write a DER certificate into .bpfsig; read: the key's serial
+ *   key_remove  write a key serial to unlink it from .bpfsig
  *
- * Only stats is readable by everyone; the others are root's (0600). Writes
+ * Only stats is readable by everyone; the others are root's (0600, and
+ * 0200 for key_remove, which has nothing to read). Writes
  * need an opener with CAP_SYS_ADMIN (-EPERM) and are checked in this
  * order: capability, size, content. Changes are logged and audited; an
  * unchanged value is neither. An open file holds a reference on the module
@@ -31,7 +34,7 @@
 #define MAX_WRITE 80
 
 static struct dentry *dir;
-static struct dentry *files[4];
+static struct dentry *files[6];
 
 /*
  * The opener's capability decides, not the writer's (as for IPE and
@@ -200,6 +203,77 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* A certificate: RSA-4096 ones are about 1.4 KiB; leave room. */
+#define MAX_CERT 16384
+/* A key description, as logged and audited ("CN: key id", cut). */
+#define DESC_SIZE 128
+
+/*
+ * key_add: one DER certificate per write(2). Reading the same open file
+ * afterwards gives the serial of the key it added, as keyctl padd prints.
+ */
+static ssize_t key_add_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	key_serial_t serial;
+	char desc[DESC_SIZE];
+	void *der;
+	int err;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!count || count > MAX_CERT)
+		return -EINVAL;
+	der = memdup_user(ubuf, count);
+	if (IS_ERR(der))
+		return PTR_ERR(der);
+	err = bpfsig_key_add(der, count, &serial, desc, sizeof(desc));
+	kfree(der);
+	if (err)
+		return err;
+	file->private_data = (void *)(long)serial;
+	pr_notice("key %d (%*pE) added by pid=%d\n", serial,
+		  (int)strlen(desc), desc, task_tgid_nr(current));
+	bpfsig_audit_key("key_add", serial, desc);
+	return count;
+}
+
+static ssize_t key_add_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	long serial = (long)file->private_data;
+	char buf[16];
+	int len = 0;
+
+	if (serial)
+		len = scnprintf(buf, sizeof(buf), "%ld\n", serial);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* key_remove: a key serial, in decimal. */
+static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char desc[DESC_SIZE], *buf;
+	key_serial_t serial;
+	int err;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = kstrtos32(strim(buf), 10, &serial);
+	kfree(buf);
+	if (err)
+		return -EINVAL;
+	err = bpfsig_key_remove(serial, desc, sizeof(desc));
+	if (err)
+		return err;
+	pr_notice("key %d (%*pE) removed by pid=%d\n", serial,
+		  (int)strlen(desc), desc, task_tgid_nr(current));
+	bpfsig_audit_key("key_remove", serial, desc);
+	return count;
+}
+
 static const struct file_operations mode_fops = {
 	.owner = THIS_MODULE,
 	.read = mode_read,
@@ -231,6 +305,19 @@ static const struct file_operations revoke_fops = {
 	.release = seq_release,
 };
 
+static const struct file_operations key_add_fops = {
+	.owner = THIS_MODULE,
+	.read = key_add_read,
+	.write = key_add_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations key_remove_fops = {
+	.owner = THIS_MODULE,
+	.write = key_remove_write,
+	.llseek = generic_file_llseek,
+};
+
 int bpfsig_fs_init(void)
 {
 	static const struct {
@@ -242,6 +329,8 @@ int bpfsig_fs_init(void)
 		{ "lock", 0600, &lock_fops },
 		{ "stats", 0444, &stats_fops },
 		{ "revoke", 0600, &revoke_fops },
+		{ "key_add", 0600, &key_add_fops },
+		{ "key_remove", 0200, &key_remove_fops },
 	};
 	int i;
 

@@ -6,8 +6,9 @@
  * Keys are made by selftests/run.sh before the VM boots, in
  * $BPFSIG_TEST_KEYS (default build/selftests/keys): rsa2048, rsa4096 (both
  * enrolled by the tests), untrusted (never enrolled), spare (enrolled and
- * removed or revoked by the keyring tests). Each NAME has NAME.key and
- * NAME.der.
+ * removed by the keyring tests). Each NAME has NAME.key and NAME.der. Keys
+ * are enrolled and removed through the securityfs files key_add and
+ * key_remove, the only way to change .bpfsig.
  */
 #ifndef BPFSIG_SELFTESTS_COMMON_H
 #define BPFSIG_SELFTESTS_COMMON_H
@@ -208,14 +209,35 @@ static inline key_serial_t bpfsig_keyring_id(void)
 }
 
 /*
- * Enroll NAME.der in .bpfsig; the key serial, or -errno. With @possess the
- * key is added to the session keyring first and linked from there, so that
- * this process possesses it and may revoke it.
+ * Enroll the DER certificate @der in .bpfsig through securityfs key_add;
+ * the key serial, or -errno.
  */
-static inline key_serial_t enroll_key(const char *name, bool possess)
+static inline key_serial_t enroll_der(const void *der, size_t len)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(SFS "key_add", O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, der, len) < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	return atoi(buf);
+}
+
+/* Enroll NAME.der; the key serial, or -errno. */
+static inline key_serial_t enroll(const char *name)
 {
 	char path[512], der[8192];
-	key_serial_t id;
 	ssize_t n;
 	int fd;
 
@@ -227,21 +249,30 @@ static inline key_serial_t enroll_key(const char *name, bool possess)
 	close(fd);
 	if (n <= 0)
 		return -EIO;
-	if (!possess) {
-		id = add_key("asymmetric", NULL, der, n, bpfsig_keyring_id());
-		return id < 0 ? -errno : id;
-	}
-	id = add_key("asymmetric", NULL, der, n, KEY_SPEC_SESSION_KEYRING);
-	if (id < 0)
-		return -errno;
-	if (keyctl_link(id, bpfsig_keyring_id()))
-		return -errno;
-	return id;
+	return enroll_der(der, n);
 }
 
-static inline key_serial_t enroll(const char *name)
+/* Remove key @id from .bpfsig through securityfs key_remove: 0 or -errno. */
+static inline int unenroll(key_serial_t id)
 {
-	return enroll_key(name, false);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", id);
+	return sfs_write("key_remove", buf);
+}
+
+/* Is @key linked in @ring? */
+static inline bool in_keyring(key_serial_t ring, key_serial_t key)
+{
+	key_serial_t *keys = NULL;
+	long n, i;
+	bool found = false;
+
+	n = keyctl_read_alloc(ring, (void **)&keys);
+	for (i = 0; i < n / (long)sizeof(*keys); i++)
+		found |= keys[i] == key;
+	free(keys);
+	return found;
 }
 
 /* Counters of "stats" that verdict tests compare before and after a load. */

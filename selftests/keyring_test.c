@@ -39,21 +39,10 @@ TEST_F(keyring, key_removed_after_signing_enokey)
 	ASSERT_EQ(0, sign_blob(&self->b, self->spare, "sha256",
 			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, 0, "accepted", 0);
-	ASSERT_EQ(0, keyctl_unlink(id, bpfsig_keyring_id()));
+	ASSERT_TRUE(in_keyring(bpfsig_keyring_id(), id));
+	ASSERT_EQ(0, unenroll(id));
+	EXPECT_FALSE(in_keyring(bpfsig_keyring_id(), id));
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, ENOKEY, "nokey", 1);
-}
-
-TEST_F(keyring, key_revoked_ekeyrevoked)
-{
-	key_serial_t id = enroll_key("spare", true);
-
-	ASSERT_LT(0, id);
-	ASSERT_EQ(0, sign_blob(&self->b, self->spare, "sha256",
-			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
-	ASSERT_EQ(0, keyctl_revoke(id));
-	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EKEYREVOKED,
-		    "revoked", 1);
-	keyctl_unlink(id, bpfsig_keyring_id());
 }
 
 TEST_F(keyring, statement_revoked_ekeyrevoked)
@@ -109,37 +98,195 @@ TEST_F(keyring, revoke_rejects_bad_digests)
 		"g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
 }
 
-TEST_F(keyring, only_asymmetric_keys)
+TEST_F(keyring, garbage_certificate_ebadmsg)
 {
-	EXPECT_EQ(-1, add_key("user", "bpfsig-test", "x", 1,
-			      bpfsig_keyring_id()));
-	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-EBADMSG, enroll_der("not a certificate", 17));
 }
 
-TEST_F(keyring, garbage_certificate_refused)
+TEST_F(keyring, key_add_size_einval)
 {
-	EXPECT_EQ(-1, add_key("asymmetric", NULL, "not a certificate", 17,
-			      bpfsig_keyring_id()));
-	EXPECT_EQ(EBADMSG, errno);
+	static char big[16385];
+
+	EXPECT_EQ(-EINVAL, enroll_der(big, 0));
+	EXPECT_EQ(-EINVAL, enroll_der(big, sizeof(big)));
 }
 
-TEST_F(keyring, add_needs_cap_sys_admin)
+TEST_F(keyring, key_add_reads_back_the_serial)
 {
-	pid_t pid = fork();
+	char buf[256] = "";
+	key_serial_t id;
+	int fd;
+
+	/* Nothing to read before a key is added. */
+	fd = open(SFS "key_add", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, read(fd, buf, sizeof(buf)));
+	close(fd);
+	id = enroll("spare");
+	ASSERT_LT(0, id);
+	EXPECT_TRUE(in_keyring(bpfsig_keyring_id(), id));
+	snprintf(buf, sizeof(buf), "key %d \\(bpfsig test spare: [0-9a-f]+\\) added by pid=%d$",
+		 id, getpid());
+	EXPECT_TRUE(log_has(buf)) TH_LOG("no line /%s/", buf);
+	EXPECT_EQ(0, unenroll(id));
+}
+
+TEST_F(keyring, key_remove_errors)
+{
+	key_serial_t own;
+	char path[512], der[8192];
+	ssize_t n;
+	int fd;
+
+	EXPECT_EQ(-EINVAL, sfs_write("key_remove", "abc"));
+	EXPECT_EQ(-EINVAL, sfs_write("key_remove", "0"));
+	EXPECT_EQ(-EINVAL, sfs_write("key_remove", "-4"));
+	EXPECT_EQ(-EINVAL, sfs_write("key_remove", "4294967296"));
+	EXPECT_EQ(-ENOKEY, sfs_write("key_remove", "2147483647"));
+	/* A key, but not one of .bpfsig. */
+	snprintf(path, sizeof(path), "%s/spare.der", keys_dir());
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, der, sizeof(der));
+	close(fd);
+	own = add_key("asymmetric", NULL, der, n, KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, own);
+	snprintf(path, sizeof(path), "%d", own);
+	EXPECT_EQ(-ENOENT, sfs_write("key_remove", path));
+	keyctl_unlink(own, KEY_SPEC_SESSION_KEYRING);
+}
+
+TEST_F(keyring, key_add_and_remove_need_cap_sys_admin)
+{
+	key_serial_t id = enroll("spare");
+	pid_t pid;
 	int status;
 
+	ASSERT_LT(0, id);
+	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		if (drop_cap_sys_admin())
 			_exit(2);
-		_exit(enroll("spare") == -EPERM ? 0 : 1);
+		if (enroll("rsa4096") != -EPERM)
+			_exit(3);
+		_exit(unenroll(id) == -EPERM ? 0 : 4);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_TRUE(in_keyring(bpfsig_keyring_id(), id));
+	EXPECT_EQ(0, unenroll(id));
+}
+
+/*
+ * Nobody changes .bpfsig or its keys through keyctl(2), whatever the
+ * capabilities: every change goes through the module's securityfs files,
+ * which check CAP_SYS_ADMIN and audit it. Each row is one keyctl operation
+ * that must fail with EACCES.
+ */
+FIXTURE(keyctl) {
+	key_serial_t ring, key, own;
+	char der[8192];
+	ssize_t der_len;
+};
+
+FIXTURE_VARIANT(keyctl) {
+	bool cap_sys_admin;
+};
+
+FIXTURE_VARIANT_ADD(keyctl, root) { .cap_sys_admin = true };
+FIXTURE_VARIANT_ADD(keyctl, root_without_cap_sys_admin) { .cap_sys_admin = false };
+
+FIXTURE_SETUP(keyctl)
+{
+	char path[512];
+	int fd;
+
+	self->ring = bpfsig_keyring_id();
+	ASSERT_LT(0, self->ring);
+	self->key = enroll("rsa4096");
+	ASSERT_LT(0, self->key);
+	snprintf(path, sizeof(path), "%s/spare.der", keys_dir());
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	self->der_len = read(fd, self->der, sizeof(self->der));
+	close(fd);
+	ASSERT_LT(0, self->der_len);
+	/* A key of our own, in our session keyring: could it be linked in? */
+	self->own = add_key("asymmetric", NULL, self->der, self->der_len,
+			    KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, self->own);
+}
+
+FIXTURE_TEARDOWN(keyctl)
+{
+	keyctl_unlink(self->own, KEY_SPEC_SESSION_KEYRING);
+}
+
+/* The first operation that did not fail with EACCES, or NULL. */
+static const char *keyctl_attempts(key_serial_t ring, key_serial_t key,
+				   key_serial_t own, const void *der,
+				   size_t der_len)
+{
+	const key_perm_t all = KEY_POS_ALL | KEY_USR_ALL;
+
+#define ATTEMPT(what) do { \
+	errno = 0; \
+	if ((what) != -1 || errno != EACCES) \
+		return #what; \
+} while (0)
+	ATTEMPT(add_key("asymmetric", NULL, der, der_len, ring));
+	ATTEMPT(keyctl_link(own, ring));
+	ATTEMPT(keyctl_unlink(key, ring));
+	ATTEMPT(keyctl_revoke(key));
+	ATTEMPT(keyctl_invalidate(key));
+	ATTEMPT(keyctl_set_timeout(key, 1));
+	ATTEMPT(keyctl_setperm(key, all));
+	ATTEMPT(keyctl_clear(ring));
+	ATTEMPT(keyctl_revoke(ring));
+	ATTEMPT(keyctl_invalidate(ring));
+	ATTEMPT(keyctl_set_timeout(ring, 1));
+	ATTEMPT(keyctl_setperm(ring, all));
+	ATTEMPT(keyctl_restrict_keyring(ring, NULL, NULL));
+#undef ATTEMPT
+	return NULL;
+}
+
+TEST_F(keyctl, changes_refused_eacces)
+{
+	int pipefd[2], status;
+	char failed[256] = "";
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		const char *what;
+
+		close(pipefd[0]);
+		if (!variant->cap_sys_admin && drop_cap_sys_admin())
+			_exit(2);
+		what = keyctl_attempts(self->ring, self->key, self->own,
+				       self->der, self->der_len);
+		if (what)
+			dprintf(pipefd[1], "%s: %s", what, strerror(errno));
+		_exit(what ? 1 : 0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], failed, sizeof(failed) - 1);
+	close(pipefd[0]);
+	failed[n > 0 ? n : 0] = 0;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("not refused: %s", failed);
+	/* Nothing changed. */
+	EXPECT_TRUE(in_keyring(self->ring, self->key));
+	EXPECT_FALSE(in_keyring(self->ring, self->own));
 }
 
 /* Last: fills the revocation list to its limit. */
-TEST_F(keyring, revoke_list_limit_enospc)
+TEST_F_TIMEOUT(keyring, revoke_list_limit_enospc, 180)
 {
 	static char list[4096 * 65 + 1];
 	long long done = 0;

@@ -33,8 +33,11 @@ if [ "$phase" = lock-param ]; then
 	check lock_param_mode_not_lowered sh -c "! echo off > $SFS/mode"
 	expect_eq lock_param_mode_enforce enforce "$(cat $SFS/mode)"
 	check lock_param_rmmod_refused sh -c "! rmmod bpfsig 2>/dev/null"
-	check lock_param_unchained_key_refused sh -c \
-		"! keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/spare.der"
+	if cat "$BPFSIG_TEST_KEYS/spare.der" > $SFS/key_add 2>/tmp/err; then
+		not_ok lock_param_unchained_key_refused
+	else
+		check lock_param_unchained_key_refused_enokey grep -q 'Required key not available' /tmp/err
+	fi
 	echo "# vm-tests done"
 	exit 0
 fi
@@ -85,14 +88,25 @@ if [ -x "$top/selftests/corpus/run-vm.sh" ]; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 
-# keyutils manages .bpfsig directly
-id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)
+# .bpfsig is changed through securityfs only; keyutils still lists it
+if keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>/tmp/err; then
+	not_ok keyctl_padd_refused
+else
+	check keyctl_padd_refused_eacces grep -q 'Permission denied' /tmp/err
+fi
+exec 3<> $SFS/key_add
+cat "$BPFSIG_TEST_KEYS/spare.der" >&3
+read -r id <&3
+exec 3>&-
 case "$id" in
-[0-9]*) ok keyctl_padd_enrolls ;;
-*) not_ok keyctl_padd_enrolls "$id" ;;
+[0-9]*) ok securityfs_key_add_enrolls ;;
+*) not_ok securityfs_key_add_enrolls "$id" ;;
 esac
-check keyctl_lists_key sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;'"
-check keyctl_unlink_removes keyctl unlink "$id" %:.bpfsig
+check keyctl_lists_keyring sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;0f030000;.bpfsig$'"
+check keyctl_lists_key sh -c "keyctl show %:.bpfsig | grep -q '^ *$id .* asymmetric: bpfsig test spare'"
+check keyctl_unlink_refused sh -c "! keyctl unlink $id %:.bpfsig"
+check securityfs_key_remove_removes sh -c "echo $id > $SFS/key_remove"
+check key_removed sh -c "! keyctl show %:.bpfsig | grep -q '^ *$id '"
 
 # the log line and audit record formats
 run_suite log_test
@@ -120,7 +134,7 @@ check module_unloads_after_holder rmmod bpfsig
 
 # --- require_chain: only keys vouched for by the builtin/secondary keys ------
 check module_loads_require_chain insmod "$ko" require_chain=1
-if keyctl padd asymmetric '' %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>/tmp/err; then
+if cat "$BPFSIG_TEST_KEYS/spare.der" > $SFS/key_add 2>/tmp/err; then
 	not_ok require_chain_refuses_self_signed
 else
 	check require_chain_refuses_self_signed_enokey grep -q 'Required key not available' /tmp/err
@@ -134,7 +148,7 @@ check module_unloads_kernel_exempt rmmod bpfsig
 
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
-check enroll_before_lock sh -c "keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/rsa2048.der"
+check enroll_before_lock sh -c "cat $BPFSIG_TEST_KEYS/rsa2048.der > $SFS/key_add"
 cli_lock
 run_suite lock_test
 check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
