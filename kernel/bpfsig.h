@@ -16,6 +16,12 @@ enum bpfsig_mode {
 	BPFSIG_MODE_ENFORCE,
 };
 
+/* Whose keys can sign: the trusted set. */
+enum bpfsig_trust {
+	BPFSIG_TRUST_BPFSIG,	/* .bpfsig only (default) */
+	BPFSIG_TRUST_SYSTEM,	/* .bpfsig, builtin and secondary trusted keys */
+};
+
 /* Verdicts, one counter each in securityfs "stats". */
 enum bpfsig_verdict {
 	BPFSIG_V_ACCEPTED,	/* valid signature */
@@ -146,6 +152,11 @@ static inline const char *bpfsig_mode_name(enum bpfsig_mode mode)
 	return "?";
 }
 
+static inline const char *bpfsig_trust_name(enum bpfsig_trust trust)
+{
+	return trust == BPFSIG_TRUST_SYSTEM ? "bpfsig+system" : "bpfsig";
+}
+
 static inline const char *bpfsig_verdict_name(enum bpfsig_verdict verdict)
 {
 	switch (verdict) {
@@ -198,6 +209,9 @@ extern bool bpfsig_require_chain;
 enum bpfsig_mode bpfsig_mode_get(void);
 int bpfsig_mode_set(enum bpfsig_mode mode, enum bpfsig_mode *old);
 int bpfsig_mode_parse(const char *s, enum bpfsig_mode *mode);
+enum bpfsig_trust bpfsig_trust_get(void);
+int bpfsig_trust_set(enum bpfsig_trust trust, enum bpfsig_trust *old);
+int bpfsig_trust_parse(const char *s, enum bpfsig_trust *trust);
 bool bpfsig_locked(void);
 bool bpfsig_lock(void);
 int bpfsig_revoke_add(const u8 digest[32]);

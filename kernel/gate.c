@@ -7,7 +7,8 @@
  * 1. trailer present?              -ENODATA (unsigned)
  * 2. trailer and statement sane?   -EBADMSG, -ENOPKG
  * 3. statement matches the load?   -EKEYREJECTED
- * 4. CMS signature verifies?       -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, ...
+ * 4. CMS in the profile?           -EBADMSG
+ *    CMS signature verifies?       -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, ...
  * 5. statement revoked?            -EKEYREVOKED
  * 6. canonical digest matches?     -EKEYREJECTED
  *
@@ -60,6 +61,11 @@ void bpfsig_gate_exit(void)
 	}
 }
 
+/*
+ * Keys in .bpfsig; with trust=bpfsig+system, then those of the kernel's
+ * builtin and secondary trusted keyrings (and .machine, which the
+ * secondary one links).
+ */
 static int verify_cms(const struct bpfsig_blob *blob)
 {
 	int err;
@@ -67,7 +73,7 @@ static int verify_cms(const struct bpfsig_blob *blob)
 	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 				     blob->sig, blob->sig_len, bpfsig_keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
-	if (err == -ENOKEY)
+	if (err == -ENOKEY && bpfsig_trust_get() == BPFSIG_TRUST_SYSTEM)
 		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 					     blob->sig, blob->sig_len,
 					     VERIFY_USE_SECONDARY_KEYRING,
@@ -141,6 +147,9 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		return -ENOPKG;
 	err = bpfsig_statement_check(blob->stmt, blob->insn_cnt, prog_type,
 				     expected_attach_type);
+	if (err)
+		return err;
+	err = bpfsig_cms_check(blob);
 	if (err)
 		return err;
 	if (!sig_verified) {

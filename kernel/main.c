@@ -7,6 +7,7 @@
  * Module parameters (read-only once loaded; see securityfs.c for the
  * run-time interface):
  *   mode=off|permissive|enforce  initial mode (default permissive)
+ *   trust=bpfsig|bpfsig+system   whose keys sign (default: .bpfsig only)
  *   lock=0|1                     lock the policy at load (default 0)
  *   require_kernel_sig=0|1       kernel-originated loads need signatures
  *                                too (default 1)
@@ -62,6 +63,29 @@ static const struct kernel_param_ops mode_param_ops = {
 module_param_cb(mode, &mode_param_ops, NULL, 0444);
 MODULE_PARM_DESC(mode, "off, permissive (default) or enforce");
 
+static int trust_param_set(const char *val, const struct kernel_param *kp)
+{
+	enum bpfsig_trust trust, old;
+	int err;
+
+	err = bpfsig_trust_parse(val, &trust);
+	if (err)
+		return err;
+	return bpfsig_trust_set(trust, &old);
+}
+
+static int trust_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", bpfsig_trust_name(bpfsig_trust_get()));
+}
+
+static const struct kernel_param_ops trust_param_ops = {
+	.set = trust_param_set,
+	.get = trust_param_get,
+};
+module_param_cb(trust, &trust_param_ops, NULL, 0444);
+MODULE_PARM_DESC(trust, "Whose keys sign: bpfsig (default) or bpfsig+system (also the builtin and secondary trusted keys)");
+
 static int __init bpfsig_init(void)
 {
 	int err;
@@ -81,8 +105,9 @@ static int __init bpfsig_init(void)
 	err = bpfsig_hook_init();
 	if (err)
 		goto out_fs;
-	pr_info("loaded: mode=%s lock=%d require_kernel_sig=%d require_chain=%d\n",
+	pr_info("loaded: mode=%s lock=%d trust=%s require_kernel_sig=%d require_chain=%d\n",
 		bpfsig_mode_name(bpfsig_mode_get()), bpfsig_locked(),
+		bpfsig_trust_name(bpfsig_trust_get()),
 		bpfsig_require_kernel_sig, bpfsig_require_chain);
 	return 0;
 

@@ -2,7 +2,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 /*
- * bpfsig - policy state: mode, the one-way lock, revoked statements.
+ * bpfsig - policy state: mode, trusted set, the one-way lock, revoked
+ * statements.
  */
 #include <crypto/sha2.h>
 #include <linux/mutex.h>
@@ -18,6 +19,7 @@ bool bpfsig_require_kernel_sig = true;
 bool bpfsig_require_chain;
 
 static int mode = BPFSIG_MODE_PERMISSIVE;
+static int trust = BPFSIG_TRUST_BPFSIG;
 static bool locked;
 static DEFINE_MUTEX(policy_lock);
 
@@ -68,6 +70,54 @@ int bpfsig_mode_set(enum bpfsig_mode m, enum bpfsig_mode *old)
 	return err;
 }
 
+enum bpfsig_trust bpfsig_trust_get(void)
+{
+	return READ_ONCE(trust);
+}
+
+/**
+ * bpfsig_trust_parse() - parse a trusted set's name
+ * @s: "bpfsig" or "bpfsig+system", optionally followed by a newline
+ * @t: the trusted set
+ *
+ * Return: 0 or -EINVAL.
+ */
+int bpfsig_trust_parse(const char *s, enum bpfsig_trust *t)
+{
+	enum bpfsig_trust i;
+
+	for (i = BPFSIG_TRUST_BPFSIG; i <= BPFSIG_TRUST_SYSTEM; i++) {
+		if (sysfs_streq(s, bpfsig_trust_name(i))) {
+			*t = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * bpfsig_trust_set() - choose whose keys can sign
+ * @t: the new trusted set
+ * @old: set to the one it replaced (under the same lock)
+ *
+ * Once locked, the set can only narrow (to .bpfsig alone).
+ *
+ * Return: 0, or -EPERM to widen it once locked.
+ */
+int bpfsig_trust_set(enum bpfsig_trust t, enum bpfsig_trust *old)
+{
+	int err = 0;
+
+	mutex_lock(&policy_lock);
+	*old = trust;
+	if (locked && t > trust)
+		err = -EPERM;
+	else
+		WRITE_ONCE(trust, t);
+	mutex_unlock(&policy_lock);
+	return err;
+}
+
 bool bpfsig_locked(void)
 {
 	return READ_ONCE(locked);
@@ -76,9 +126,10 @@ bool bpfsig_locked(void)
 /**
  * bpfsig_lock() - lock the policy until reboot
  *
- * From now on the mode cannot be lowered, the module cannot be unloaded
- * (it holds a reference on itself) and the .bpfsig keyring accepts only
- * keys vouched for by the builtin or secondary trusted keys.
+ * From now on the mode cannot be lowered, the trusted set cannot widen,
+ * the module cannot be unloaded (it holds a reference on itself) and the
+ * .bpfsig keyring accepts only keys vouched for by the builtin or secondary
+ * trusted keys.
  *
  * Return: true if this call locked it, false if it was locked already.
  */

@@ -5,6 +5,7 @@
  * bpfsig - the securityfs interface, /sys/kernel/security/bpfsig/.
  *
  *   mode     read: "off", "permissive" or "enforce"; write one of them
+ *   trust    read: "bpfsig" or "bpfsig+system"; write one of them
  *   lock     read: "0" or "1"; write "1" to lock until reboot
  *   stats    read: "name value" lines, one counter per verdict and timing
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
@@ -34,7 +35,7 @@
 #define MAX_WRITE 80
 
 static struct dentry *dir;
-static struct dentry *files[6];
+static struct dentry *files[7];
 
 /*
  * The opener's capability decides, not the writer's (as for IPE and
@@ -84,6 +85,43 @@ static ssize_t mode_write(struct file *file, const char __user *ubuf,
 			  bpfsig_mode_name(new), task_tgid_nr(current));
 		bpfsig_audit_change("mode", bpfsig_mode_name(old),
 				    bpfsig_mode_name(new));
+	}
+	return count;
+}
+
+static ssize_t trust_read(struct file *file, char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n",
+			bpfsig_trust_name(bpfsig_trust_get()));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t trust_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	enum bpfsig_trust old, new;
+	char *buf;
+	int err;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = bpfsig_trust_parse(buf, &new);
+	kfree(buf);
+	if (err)
+		return err;
+	err = bpfsig_trust_set(new, &old);
+	if (err)
+		return err;
+	if (new != old) {
+		pr_notice("trust %s -> %s by pid=%d\n", bpfsig_trust_name(old),
+			  bpfsig_trust_name(new), task_tgid_nr(current));
+		bpfsig_audit_change("trust", bpfsig_trust_name(old),
+				    bpfsig_trust_name(new));
 	}
 	return count;
 }
@@ -281,6 +319,13 @@ static const struct file_operations mode_fops = {
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations trust_fops = {
+	.owner = THIS_MODULE,
+	.read = trust_read,
+	.write = trust_write,
+	.llseek = generic_file_llseek,
+};
+
 static const struct file_operations lock_fops = {
 	.owner = THIS_MODULE,
 	.read = lock_read,
@@ -326,6 +371,7 @@ int bpfsig_fs_init(void)
 		const struct file_operations *fops;
 	} table[] = {
 		{ "mode", 0600, &mode_fops },
+		{ "trust", 0600, &trust_fops },
 		{ "lock", 0600, &lock_fops },
 		{ "stats", 0444, &stats_fops },
 		{ "revoke", 0600, &revoke_fops },

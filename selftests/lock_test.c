@@ -245,6 +245,17 @@ TEST(unchained_key_refused)
 	EXPECT_EQ(-ENOKEY, enroll("untrusted"));
 }
 
+/* Once locked, the trusted set can narrow, never widen. */
+TEST(trust_only_narrows)
+{
+	char buf[32];
+
+	EXPECT_EQ(0, sfs_write("trust", "bpfsig"));
+	EXPECT_EQ(-EPERM, sfs_write("trust", "bpfsig+system"));
+	ASSERT_LT(0, sfs_read("trust", buf, sizeof(buf)));
+	EXPECT_STREQ("bpfsig\n", buf);
+}
+
 TEST(unsigned_refused)
 {
 	struct blob b;

@@ -134,7 +134,8 @@ TEST_F(sfs, file_modes)
 		const char *name;
 		mode_t mode;
 	} files[] = {
-		{ "mode", 0600 }, { "lock", 0600 }, { "revoke", 0600 },
+		{ "mode", 0600 }, { "trust", 0600 }, { "lock", 0600 },
+		{ "revoke", 0600 }, { "key_add", 0600 }, { "key_remove", 0200 },
 		{ "stats", 0444 },
 	};
 	struct stat st;

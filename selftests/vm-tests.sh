@@ -61,7 +61,7 @@ expect_eq default_unlocked 0 "$(cat $SFS/lock 2>&1)"
 expect_eq keyring_exists 1 "$(grep -c ' keyring *\.bpfsig: empty' /proc/keys)"
 expect_eq require_kernel_sig_default Y \
 	"$(cat /sys/module/bpfsig/parameters/require_kernel_sig)"
-check load_logged sh -c "dmesg | grep -q 'bpfsig: loaded: mode=permissive lock=0'"
+check load_logged sh -c "dmesg | grep -q 'bpfsig: loaded: mode=permissive lock=0 trust=bpfsig '"
 check module_unloads rmmod bpfsig
 check securityfs_gone_after_unload test ! -e $SFS
 expect_eq keyring_gone_after_unload 0 "$(grep -c ' keyring *\.bpfsig' /proc/keys)"
@@ -69,6 +69,11 @@ if insmod "$ko" mode=bogus 2>/tmp/err; then
 	not_ok bad_mode_param_refused; rmmod bpfsig
 else
 	ok bad_mode_param_refused
+fi
+if insmod "$ko" trust=system 2>/tmp/err; then
+	not_ok bad_trust_param_refused; rmmod bpfsig
+else
+	check bad_trust_param_refused_einval grep -q 'Invalid argument' /tmp/err
 fi
 
 # --- enforce: the main suites ----------------------------------------------
@@ -81,6 +86,7 @@ run_suite securityfs_test
 run_suite gate_test
 run_suite malformed_test
 run_suite keyring_test
+run_suite trust_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
@@ -133,7 +139,9 @@ fi
 check module_unloads_after_holder rmmod bpfsig
 
 # --- require_chain: only keys vouched for by the builtin/secondary keys ------
-check module_loads_require_chain insmod "$ko" require_chain=1
+check module_loads_require_chain insmod "$ko" require_chain=1 trust=bpfsig+system
+expect_eq trust_param_system bpfsig+system "$(cat /sys/module/bpfsig/parameters/trust)"
+expect_eq trust_file_system bpfsig+system "$(cat $SFS/trust)"
 if cat "$BPFSIG_TEST_KEYS/spare.der" > $SFS/key_add 2>/tmp/err; then
 	not_ok require_chain_refuses_self_signed
 else
@@ -149,8 +157,10 @@ check module_unloads_kernel_exempt rmmod bpfsig
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
 check enroll_before_lock sh -c "cat $BPFSIG_TEST_KEYS/rsa2048.der > $SFS/key_add"
+check trust_system_before_lock sh -c "echo bpfsig+system > $SFS/trust"
 cli_lock
 run_suite lock_test
+check trust_narrowed_after_lock sh -c "dmesg | grep -q 'bpfsig: trust bpfsig+system -> bpfsig by pid='"
 check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
 
 # --- the kernel log ----------------------------------------------------------
