@@ -67,7 +67,8 @@ enum bpfsig_action {
  *	refusal tells it EPERM only, never which check failed (which would
  *	tell it which keys are trusted)
  * @sig_reused: the verifier stage relied on the syscall stage's
- *	verification of this very signature (inflight.c)
+ *	verification of this very signature, made under the same trust
+ *	generation (inflight.c)
  */
 struct bpfsig_decision {
 	int err;
@@ -209,6 +210,8 @@ extern bool bpfsig_require_chain;
 enum bpfsig_mode bpfsig_mode_get(void);
 int bpfsig_mode_set(enum bpfsig_mode mode, enum bpfsig_mode *old);
 int bpfsig_mode_parse(const char *s, enum bpfsig_mode *mode);
+u64 bpfsig_trust_gen(void);
+void bpfsig_trust_changed(void);
 enum bpfsig_trust bpfsig_trust_get(void);
 int bpfsig_trust_set(enum bpfsig_trust trust, enum bpfsig_trust *old);
 int bpfsig_trust_parse(const char *s, enum bpfsig_trust *trust);
@@ -230,8 +233,8 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
 
 /* inflight.c */
-void bpfsig_inflight_put(void *tail, u32 len);
-bool bpfsig_inflight_verified(const void *tail, u32 len);
+void bpfsig_inflight_put(void *tail, u32 len, u64 gen);
+bool bpfsig_inflight_verified(const void *tail, u32 len, u64 gen);
 void bpfsig_inflight_drop(void);
 
 /* keyring.c */

@@ -160,6 +160,14 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 	return check_revoked(blob->stmt);
 }
 
+/* Checks 4 and 5 again, for a verdict about to be made. */
+static int recheck_signature(const struct bpfsig_blob *blob)
+{
+	int err = verify_cms(blob);
+
+	return err ? err : check_revoked(blob->stmt);
+}
+
 /* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
 static int shash_update(void *desc, const void *data, size_t len)
 {
@@ -208,7 +216,12 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
  * @d: the decision
  *
  * Skips the signature verification (check 4) when the syscall stage of
- * this same load verified a region equal to this one byte for byte.
+ * this same load verified a region equal to this one byte for byte, under
+ * the trust generation of now and with trust=bpfsig (with bpfsig+system,
+ * the kernel's keyrings change without the generation). A verdict stands
+ * on the trust generation its checks were made under: if a key was
+ * removed, a statement revoked or the trusted set changed meanwhile
+ * (while the program was hashed, say), checks 4 and 5 run again.
  *
  * Return: as bpfsig_check_tail(); -EKEYREJECTED also when the digest of
  * the canonical instructions differs from the statement's.
@@ -219,6 +232,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
 	u32 tail_len = min_t(u64, len, BPFSIG_MAX_TOTAL_LEN);
 	const u8 *tail = (u8 *)prog->insnsi + len - tail_len;
+	u64 gen = bpfsig_trust_gen();
 	const struct bpfsig_trailer *t;
 	bool verified = false;
 	int err;
@@ -226,16 +240,25 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	/* The region the syscall stage verified, if the trailer agrees. */
 	t = (const void *)(tail + tail_len - BPFSIG_TRAILER_SIZE);
 	if (tail_len >= BPFSIG_TRAILER_SIZE &&
-	    !memcmp(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN)) {
+	    !memcmp(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN) &&
+	    bpfsig_trust_get() == BPFSIG_TRUST_BPFSIG) {
 		u32 tot = be32_to_cpu(t->total_len);
 
 		verified = tot <= tail_len &&
-			   bpfsig_inflight_verified(tail + tail_len - tot, tot);
+			   bpfsig_inflight_verified(tail + tail_len - tot, tot,
+						    gen);
 	}
 	d->sig_reused = verified;
 	err = bpfsig_check_tail(tail, tail_len, len, prog->type,
 				prog->expected_attach_type, blob, d, verified);
 	if (err)
 		return err;
-	return check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+	err = check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+	/* Each round needs a change of trust made meanwhile by an admin. */
+	while (!err && bpfsig_trust_gen() != gen) {
+		gen = bpfsig_trust_gen();
+		d->sig_reused = false;
+		err = recheck_signature(blob);
+	}
+	return err;
 }

@@ -323,7 +323,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	struct bpfsig_trailer trailer;
 	struct bpfsig_blob blob;
 	u32 tot, sig_len, eat;
-	u64 start;
+	u64 start, gen;
 	void *tail;
 
 	if (kernel_refuses(attr, !d.unprivileged))
@@ -347,10 +347,11 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 		}
 		eat = bpfsig_load_attach_type(attr->prog_type,
 					      attr->expected_attach_type);
+		gen = bpfsig_trust_gen();
 		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
 					  &blob, &d, false);
 		if (!d.err)
-			bpfsig_inflight_put(tail, tot);
+			bpfsig_inflight_put(tail, tot, gen);
 		else
 			kfree(tail);
 	}

@@ -136,6 +136,8 @@ int bpfsig_key_add(const void *der, size_t len, key_serial_t *serial,
 	*serial = key_ref_to_ptr(ref)->serial;
 	strscpy(desc, key_ref_to_ptr(ref)->description ?: "", desc_size);
 	key_ref_put(ref);
+	/* It may have replaced a key of the same description. */
+	bpfsig_trust_changed();
 	return 0;
 }
 
@@ -165,6 +167,8 @@ int bpfsig_key_remove(key_serial_t serial, char *desc, size_t desc_size)
 	strscpy(desc, key_ref_to_ptr(ref)->description ?: "", desc_size);
 	err = key_unlink(bpfsig_keyring, key_ref_to_ptr(ref));
 	key_ref_put(ref);
+	if (!err)
+		bpfsig_trust_changed();
 	return err;
 }
 

@@ -6,6 +6,7 @@
  * statements.
  */
 #include <crypto/sha2.h>
+#include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
@@ -22,6 +23,12 @@ static int mode = BPFSIG_MODE_PERMISSIVE;
 static int trust = BPFSIG_TRUST_BPFSIG;
 static bool locked;
 static DEFINE_MUTEX(policy_lock);
+
+/*
+ * The trust generation: raised after every change of what is trusted, so
+ * that a verification made under one generation can be told stale.
+ */
+static atomic64_t trust_gen;
 
 enum bpfsig_mode bpfsig_mode_get(void)
 {
@@ -70,6 +77,37 @@ int bpfsig_mode_set(enum bpfsig_mode m, enum bpfsig_mode *old)
 	return err;
 }
 
+/**
+ * bpfsig_trust_gen() - the trust generation
+ *
+ * It changes whenever what is trusted may have narrowed: a key added to or
+ * removed from .bpfsig, a statement revoked, the trusted set changed. Keys
+ * in .bpfsig cannot be revoked, invalidated or expire (keyring.c), so with
+ * trust=bpfsig a verification made under generation G is still valid
+ * while the generation reads G. With trust=bpfsig+system it covers
+ * bpfsig's own changes only: the kernel's keyrings change on their own.
+ *
+ * Return: the current generation. Reads made after this call see every
+ * change that the generation read accounts for.
+ */
+u64 bpfsig_trust_gen(void)
+{
+	/* The checks that come before a second read are not moved after it. */
+	smp_rmb();
+	return atomic64_read_acquire(&trust_gen);
+}
+
+/**
+ * bpfsig_trust_changed() - raise the trust generation
+ *
+ * Called after a change of what is trusted, once the change is visible.
+ */
+void bpfsig_trust_changed(void)
+{
+	/* Fully ordered: the change before the new generation. */
+	atomic64_inc_return(&trust_gen);
+}
+
 enum bpfsig_trust bpfsig_trust_get(void)
 {
 	return READ_ONCE(trust);
@@ -115,6 +153,8 @@ int bpfsig_trust_set(enum bpfsig_trust t, enum bpfsig_trust *old)
 	else
 		WRITE_ONCE(trust, t);
 	mutex_unlock(&policy_lock);
+	if (!err && t != *old)
+		bpfsig_trust_changed();
 	return err;
 }
 
@@ -224,6 +264,8 @@ int bpfsig_revoke_add(const u8 digest[32])
 	smp_store_release(&r->nr, r->nr + 1);
 out:
 	mutex_unlock(&policy_lock);
+	if (!err)
+		bpfsig_trust_changed();
 	return err;
 }
 

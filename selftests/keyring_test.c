@@ -2,8 +2,13 @@
 /*
  * bpfsig selftests: the .bpfsig keyring and revocation.
  */
+#include <poll.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
 #include "kselftest_harness.h"
 #include "common.h"
 
@@ -43,6 +48,151 @@ TEST_F(keyring, key_removed_after_signing_enokey)
 	ASSERT_EQ(0, unenroll(id));
 	EXPECT_FALSE(in_keyring(bpfsig_keyring_id(), id));
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, ENOKEY, "nokey", 1);
+}
+
+/*
+ * A load stalled between the syscall stage and the verifier stage: the
+ * license string sits on a page that userfaultfd holds back, and the kernel
+ * copies it after the syscall stage has verified the signature and before
+ * it copies the instructions.
+ */
+struct stalled {
+	const struct blob *b;
+	void *page;
+	long page_size;
+	int uffd;
+	pthread_t thread;
+	int ret;
+};
+
+static void *stalled_load(void *arg)
+{
+	struct stalled *s = arg;
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)s->b->insns;
+	attr.insn_cnt = s->b->cnt;
+	attr.license = (unsigned long)s->page;
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	s->ret = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* Start the load and return once it waits for the license page: 0 or -1. */
+static int stall_start(struct stalled *s, const struct blob *b)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct pollfd pfd;
+	struct uffd_msg msg;
+
+	s->b = b;
+	s->page_size = sysconf(_SC_PAGESIZE);
+	s->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (s->uffd < 0 || ioctl(s->uffd, UFFDIO_API, &api))
+		return -1;
+	s->page = mmap(NULL, s->page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->page == MAP_FAILED)
+		return -1;
+	reg.range.start = (unsigned long)s->page;
+	reg.range.len = s->page_size;
+	if (ioctl(s->uffd, UFFDIO_REGISTER, &reg))
+		return -1;
+	if (pthread_create(&s->thread, NULL, stalled_load, s))
+		return -1;
+	pfd.fd = s->uffd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 20000) != 1 ||
+	    read(s->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return -1;
+	return 0;
+}
+
+/* Hand the license over and wait for the load: its 0 or -errno. */
+static int stall_finish(struct stalled *s)
+{
+	char *src = calloc(1, s->page_size);
+	struct uffdio_copy copy = {
+		.dst = (unsigned long)s->page,
+		.src = (unsigned long)src,
+		.len = s->page_size,
+	};
+
+	strcpy(src, "GPL");
+	ioctl(s->uffd, UFFDIO_COPY, &copy);
+	pthread_join(s->thread, NULL);
+	free(src);
+	munmap(s->page, s->page_size);
+	close(s->uffd);
+	return s->ret;
+}
+
+TEST_F(keyring, key_removed_during_stalled_load_enokey)
+{
+	key_serial_t id = enroll("spare");
+	struct counters a, b;
+	struct stalled s;
+
+	ASSERT_LT(0, id);
+	ASSERT_EQ(0, sign_blob(&self->b, self->spare, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	counters_read(&a);
+	ASSERT_EQ(0, stall_start(&s, &self->b));
+	/* The syscall stage has verified the signature; the load waits. */
+	EXPECT_EQ(0, unenroll(id));
+	EXPECT_EQ(-ENOKEY, stall_finish(&s));
+	counters_read(&b);
+	EXPECT_EQ(NULL, counters_delta(&a, &b, "nokey", 0));
+}
+
+/*
+ * Any change of trust while the load waits, even one that only widens it,
+ * moves the trust generation: the verifier stage verifies again instead of
+ * relying on the syscall stage's verification.
+ */
+TEST_F(keyring, key_added_during_stalled_load_verified_again)
+{
+	long long reused = stat_get("syscall_stage_verified");
+	struct counters a, b;
+	struct stalled s;
+
+	ASSERT_EQ(0, sign_blob(&self->b, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	counters_read(&a);
+	ASSERT_EQ(0, stall_start(&s, &self->b));
+	EXPECT_LT(0, enroll("rsa4096"));
+	EXPECT_EQ(0, stall_finish(&s));
+	counters_read(&b);
+	EXPECT_EQ(NULL, counters_delta(&a, &b, "accepted", 0));
+	EXPECT_EQ(reused, stat_get("syscall_stage_verified"));
+}
+
+TEST_F(keyring, statement_revoked_during_stalled_load_ekeyrevoked)
+{
+	struct counters a, b;
+	unsigned char d[32];
+	struct stalled s;
+	char hex[65];
+	int i;
+
+	ASSERT_EQ(0, sign_blob(&self->b, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	stmt_digest(&self->b, d);
+	for (i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", d[i]);
+	counters_read(&a);
+	ASSERT_EQ(0, stall_start(&s, &self->b));
+	EXPECT_EQ(0, sfs_write("revoke", hex));
+	EXPECT_EQ(-EKEYREVOKED, stall_finish(&s));
+	counters_read(&b);
+	EXPECT_EQ(NULL, counters_delta(&a, &b, "revoked", 0));
 }
 
 TEST_F(keyring, statement_revoked_ekeyrevoked)

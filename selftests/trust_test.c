@@ -285,6 +285,22 @@ TEST_F(trust, builtin_key_found_with_system_trust_ekeyrejected)
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, ENOKEY, "nokey", 1);
 }
 
+/*
+ * With the kernel's keyrings trusted, which change without bpfsig's trust
+ * generation, the verifier stage never relies on the syscall stage's
+ * verification.
+ */
+TEST_F(trust, system_trust_verifies_at_both_stages)
+{
+	long long reused = stat_get("syscall_stage_verified");
+
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, 0, "accepted", 0);
+	EXPECT_EQ(reused + 1, stat_get("syscall_stage_verified"));
+	ASSERT_EQ(0, sfs_write("trust", "bpfsig+system"));
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, 0, "accepted", 0);
+	EXPECT_EQ(reused + 1, stat_get("syscall_stage_verified"));
+}
+
 TEST_F(trust, trust_file_and_parameter)
 {
 	char buf[32], param[32];
