@@ -28,6 +28,15 @@
 
 static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
 
+/**
+ * bpfsig_gate_init() - allocate the hash transforms
+ *
+ * SHA-256 is required; SHA-384 and SHA-512 are optional (statements using
+ * a missing one get ENOPKG).
+ *
+ * Return: 0, or the error of crypto_alloc_shash("sha256"): -ENOENT when the
+ * kernel has no SHA-256, -ENOMEM.
+ */
 int bpfsig_gate_init(void)
 {
 	unsigned int algo;

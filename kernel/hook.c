@@ -293,6 +293,20 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	return decide(&d, mode, ktime_get_ns() - start);
 }
 
+/**
+ * hook_bpf_check() - bpf_check(), redirected: the verifier stage
+ * @prog: as for bpf_check()
+ * @attr: as for bpf_check()
+ * @uattr: as for bpf_check()
+ *
+ * Checks the kernel's copy of the program, strips the appended region and
+ * hands the load to the real bpf_check(), or refuses it (enforce mode).
+ *
+ * Return: what bpf_check() returns, or the refusal: -EPERM (unsigned; or
+ * any refusal, for a caller without CAP_BPF or CAP_SYS_ADMIN), -EBADMSG,
+ * -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG, -ENOMEM (the errno
+ * table, Documentation/admin-guide.md).
+ */
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr)
 {
@@ -363,6 +377,19 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	return decide(&d, mode, ktime_get_ns() - start);
 }
 
+/**
+ * hook_bpf_prog_load() - bpf_prog_load(), redirected: the syscall stage
+ * @attr: as for bpf_prog_load()
+ * @uattr: as for bpf_prog_load()
+ *
+ * In enforce mode, for a load from user space that the kernel would not
+ * refuse by itself, checks the appended region in the caller's memory and
+ * refuses it early if it is bad; any other load goes on unchecked here.
+ *
+ * Return: what bpf_prog_load() returns, or the refusal: -EPERM (unsigned;
+ * or any refusal, for a caller without CAP_BPF or CAP_SYS_ADMIN),
+ * -EBADMSG, -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG.
+ */
 static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
 {
 	enum bpfsig_mode mode = bpfsig_mode_get();
@@ -438,11 +465,27 @@ static void hook_unregister(struct hook *h)
 	h->registered = false;
 }
 
+/**
+ * bpfsig_early_stage_active() - is the syscall-stage hook installed?
+ *
+ * Return: true if bpf_prog_load() is redirected.
+ */
 bool bpfsig_early_stage_active(void)
 {
 	return early_hook.registered;
 }
 
+/**
+ * bpfsig_hook_init() - redirect bpf_check(), then bpf_prog_load()
+ *
+ * The second one is optional: without it the module works with the
+ * verifier stage alone, and says so.
+ *
+ * Return: 0, or why bpf_check() cannot be redirected: -EBUSY (another
+ * IPMODIFY user holds it, or kernel.ftrace_enabled is 0; the log says
+ * which), -EINVAL or -ENOENT (not traceable here), -ENOMEM, -ENODEV
+ * (ftrace is disabled after an error).
+ */
 int bpfsig_hook_init(void)
 {
 	int err;

@@ -79,6 +79,13 @@ static int find_chain_check(void)
 	return err;
 }
 
+/**
+ * bpfsig_keyring_init() - create the .bpfsig keyring
+ *
+ * Return: 0, -ENOENT or another error of keyring_restrict() (the kernel
+ * does not offer the builtin_and_secondary_trusted restriction), -ENOMEM,
+ * -EDQUOT.
+ */
 int bpfsig_keyring_init(void)
 {
 	struct key_restriction *restriction;

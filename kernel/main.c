@@ -86,6 +86,18 @@ static const struct kernel_param_ops trust_param_ops = {
 module_param_cb(trust, &trust_param_ops, NULL, 0444);
 MODULE_PARM_DESC(trust, "Whose keys sign: bpfsig (default) or bpfsig+system (also the builtin and secondary trusted keys)");
 
+/**
+ * bpfsig_init() - load the module
+ *
+ * Order: hashes, keyring, the lock (lock=1), securityfs files, hooks; so
+ * nothing can see or change an unlocked policy with lock=1, and no load is
+ * checked before the files exist. Parameters are checked before this
+ * runs (a bad mode or trust fails the load with -EINVAL).
+ *
+ * Return: 0, or the first error of bpfsig_gate_init(),
+ * bpfsig_keyring_init(), bpfsig_fs_init() or bpfsig_hook_init() (-EBUSY
+ * when bpf_check() cannot be redirected).
+ */
 static int __init bpfsig_init(void)
 {
 	int err;

@@ -30,6 +30,11 @@ static DEFINE_MUTEX(policy_lock);
  */
 static atomic64_t trust_gen;
 
+/**
+ * bpfsig_mode_get() - the mode now
+ *
+ * Return: the mode, read once: a decision keeps what it read.
+ */
 enum bpfsig_mode bpfsig_mode_get(void)
 {
 	return READ_ONCE(mode);
@@ -108,6 +113,11 @@ void bpfsig_trust_changed(void)
 	atomic64_inc_return(&trust_gen);
 }
 
+/**
+ * bpfsig_trust_get() - whose keys can sign now
+ *
+ * Return: the trusted set.
+ */
 enum bpfsig_trust bpfsig_trust_get(void)
 {
 	return READ_ONCE(trust);
@@ -158,6 +168,11 @@ int bpfsig_trust_set(enum bpfsig_trust t, enum bpfsig_trust *old)
 	return err;
 }
 
+/**
+ * bpfsig_locked() - is the policy locked?
+ *
+ * Return: true once bpfsig_lock() has been called.
+ */
 bool bpfsig_locked(void)
 {
 	return READ_ONCE(locked);

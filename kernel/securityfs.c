@@ -63,6 +63,17 @@ static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/**
+ * mode_write() - change the mode
+ * @file: the open "mode" file
+ * @ubuf: "off", "permissive" or "enforce", optionally followed by a newline
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or lowering the
+ * mode of a locked policy), -EINVAL (size outside 1..80, unknown mode),
+ * -EFAULT, -ENOMEM.
+ */
 static ssize_t mode_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
@@ -100,6 +111,17 @@ static ssize_t trust_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/**
+ * trust_write() - choose whose keys can sign
+ * @file: the open "trust" file
+ * @ubuf: "bpfsig" or "bpfsig+system", optionally followed by a newline
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or widening the
+ * trusted set of a locked policy), -EINVAL (size outside 1..80, unknown
+ * set), -EFAULT, -ENOMEM.
+ */
 static ssize_t trust_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
@@ -136,6 +158,16 @@ static ssize_t lock_read(struct file *file, char __user *ubuf, size_t count,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/**
+ * lock_write() - lock the policy until reboot
+ * @file: the open "lock" file
+ * @ubuf: a boolean, as kstrtobool() reads it
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or "0" once
+ * locked), -EINVAL (size outside 1..80, not a boolean), -EFAULT, -ENOMEM.
+ */
 static ssize_t lock_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
@@ -211,6 +243,17 @@ static int revoke_open(struct inode *inode, struct file *file)
 	return seq_open(file, &revoke_seq_ops);
 }
 
+/**
+ * revoke_write() - refuse a signed statement from now on
+ * @file: the open "revoke" file
+ * @ubuf: the statement's SHA-256 digest, 64 hex digits (white space around)
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count (also for a digest revoked already), or -EPERM (opener
+ * without CAP_SYS_ADMIN), -EINVAL (size outside 1..80, not 64 hex digits),
+ * -ENOSPC (BPFSIG_MAX_REVOKED digests revoked already), -EFAULT, -ENOMEM.
+ */
 static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -246,9 +289,17 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 /* A key description, as logged and audited ("CN: key id", cut). */
 #define DESC_SIZE 128
 
-/*
- * key_add: one DER certificate per write(2). Reading the same open file
- * afterwards gives the serial of the key it added, as keyctl padd prints.
+/**
+ * key_add_write() - add a certificate to .bpfsig
+ * @file: the open "key_add" file; reading it afterwards gives the serial
+ *	of the key this write added, as keyctl padd prints it
+ * @ubuf: one DER X.509 certificate
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN), -EINVAL (size
+ * outside 1..MAX_CERT), -EFAULT, and the errors of bpfsig_key_add():
+ * -EBADMSG, -ENOPKG, -ENOKEY, -EKEYREJECTED, -ENOMEM.
  */
 static ssize_t key_add_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
@@ -288,7 +339,17 @@ static ssize_t key_add_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-/* key_remove: a key serial, in decimal. */
+/**
+ * key_remove_write() - remove a key from .bpfsig
+ * @file: the open "key_remove" file
+ * @ubuf: the key's serial, in decimal (white space around)
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN), -EINVAL (size
+ * outside 1..80, not a positive 32-bit number), -ENOKEY (no such key),
+ * -ENOENT (not in .bpfsig), -EFAULT, -ENOMEM.
+ */
 static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
@@ -363,6 +424,13 @@ static const struct file_operations key_remove_fops = {
 	.llseek = generic_file_llseek,
 };
 
+/**
+ * bpfsig_fs_init() - create /sys/kernel/security/bpfsig/ and its files
+ *
+ * Return: 0, or an error of securityfs_create_dir() or
+ * securityfs_create_file(): -EEXIST (a "bpfsig" directory exists already),
+ * -ENOMEM, -ENODEV (securityfs unavailable).
+ */
 int bpfsig_fs_init(void)
 {
 	static const struct {
