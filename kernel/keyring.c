@@ -6,8 +6,8 @@
  *
  * Holds the X.509 certificates whose keys may sign BPF programs. Nobody
  * changes it through keyctl(2), whatever their capabilities: the keyring
- * and its keys grant no write, link, search or setattr permission to any
- * process (only view and read, for listing), and both carry KEY_FLAG_KEEP.
+ * and its keys grant no write, link or setattr permission to any process
+ * (only what listing needs), and both carry KEY_FLAG_KEEP.
  * Keys are added and removed by the module, through the securityfs files
  * key_add and key_remove (securityfs.c), which check CAP_SYS_ADMIN and
  * audit every change. The keyring's possessor permissions serve the
@@ -31,10 +31,14 @@ struct key *bpfsig_keyring;
 
 /*
  * Possessor (the module's own calls): view, read, write (to add keys),
- * search (to verify signatures). Everyone else: view and read, to list.
+ * search (to verify signatures). The owner, root: view, read and search,
+ * to list it (keyctl show looks the keyring up with search permission;
+ * invalidating it, which search would allow, is refused for its
+ * KEY_FLAG_KEEP).
  */
 #define KEYRING_PERM (KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE | \
-		      KEY_POS_SEARCH | KEY_USR_VIEW | KEY_USR_READ)
+		      KEY_POS_SEARCH | KEY_USR_VIEW | KEY_USR_READ | \
+		      KEY_USR_SEARCH)
 /* A key: searched by the module, viewed by anyone. */
 #define KEY_PERM (KEY_POS_VIEW | KEY_POS_SEARCH | KEY_USR_VIEW)
 

@@ -108,7 +108,7 @@ case "$id" in
 [0-9]*) ok securityfs_key_add_enrolls ;;
 *) not_ok securityfs_key_add_enrolls "$id" ;;
 esac
-check keyctl_lists_keyring sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;0f030000;.bpfsig$'"
+check keyctl_lists_keyring sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;0f0b0000;.bpfsig$'"
 check keyctl_lists_key sh -c "keyctl show %:.bpfsig | grep -q '^ *$id .* asymmetric: bpfsig test spare'"
 check keyctl_unlink_refused sh -c "! keyctl unlink $id %:.bpfsig"
 check securityfs_key_remove_removes sh -c "echo $id > $SFS/key_remove"
