@@ -41,8 +41,12 @@
 
 #define BPFSIG_TRAILER_SIZE	32
 #define BPFSIG_STATEMENT_SIZE	128
-/* Largest CMS blob accepted: RSA-4096 with a chain of a few certificates. */
-#define BPFSIG_MAX_SIG_LEN	16384
+/*
+ * Largest CMS blob accepted. The profile (Documentation/format.md: no
+ * certificates, one SignerInfo naming a key id of at most 32 bytes, no
+ * attributes) needs at most 647 bytes with RSA-4096 and SHA-512.
+ */
+#define BPFSIG_MAX_SIG_LEN	1024
 #define BPFSIG_MAX_DIGEST_LEN	64
 #define BPFSIG_MAX_KEYID_LEN	32
 /* Smallest appended region: statement + 1 byte of CMS + trailer, rounded. */
@@ -97,9 +101,8 @@ enum bpfsig_hash_algo {
  * @flags: big-endian, must be zero in version 1
  * @keyid_len: length of @keyid, 0..32
  * @reserved: must be zero
- * @keyid: subject key identifier of the signing certificate, informational
- *	(it is covered by the signature but not matched against the CMS
- *	signer); zero-padded
+ * @keyid: subject key identifier of the signing certificate, zero-padded;
+ *	the CMS SignerInfo must name the same one (bpfsig_cms_check())
  * @digest: digest of the canonical instructions, zero-padded
  */
 struct bpfsig_statement {
@@ -154,6 +157,7 @@ int bpfsig_blob_parse(const void *buf, __u64 buf_len,
 int bpfsig_statement_check(const struct bpfsig_statement *stmt,
 			   __u32 insn_cnt, __u32 prog_type,
 			   __u32 expected_attach_type);
+int bpfsig_cms_check(const struct bpfsig_blob *blob);
 __u32 bpfsig_load_attach_type(__u32 prog_type, __u32 expected_attach_type);
 
 void bpfsig_canon_init(struct bpfsig_canon *c);

@@ -7,7 +7,7 @@
  * returns a distinct errno:
  *
  *   -ENODATA	 no trailer: the program is unsigned
- *   -EBADMSG	 trailer or statement malformed
+ *   -EBADMSG	 trailer or statement malformed, CMS outside the profile
  *   -ENOPKG	 digest algorithm not supported
  *   -EKEYREJECTED statement does not describe this load
  */
@@ -221,6 +221,113 @@ int bpfsig_statement_check(const struct bpfsig_statement *stmt, u32 insn_cnt,
 	    be32_to_cpu(stmt->prog_type) != prog_type ||
 	    be32_to_cpu(stmt->expected_attach_type) != expected_attach_type)
 		return -EKEYREJECTED;
+	return 0;
+}
+
+/* DER tags the CMS profile check looks at. */
+#define DER_INTEGER	0x02
+#define DER_OID		0x06
+#define DER_SEQUENCE	0x30
+#define DER_SET		0x31
+#define DER_CTX0	0xa0	/* [0] constructed */
+#define DER_CTX0_PRIM	0x80	/* [0] primitive: subjectKeyIdentifier */
+
+/*
+ * The next DER element of [*p, end): its tag and contents. Definite
+ * lengths of at most two bytes only (BPFSIG_MAX_SIG_LEN needs no more).
+ */
+static int der_next(const u8 **p, const u8 *end, u8 *tag, const u8 **val,
+		    u32 *len)
+{
+	const u8 *q = *p;
+	u32 l, n;
+
+	if (end - q < 2)
+		return -EBADMSG;
+	*tag = *q++;
+	l = *q++;
+	if (l & 0x80) {
+		n = l & 0x7f;
+		if (n < 1 || n > 2 || end - q < n)
+			return -EBADMSG;
+		for (l = 0; n; n--)
+			l = l << 8 | *q++;
+	}
+	if (l > (u32)(end - q))
+		return -EBADMSG;
+	*val = q;
+	*len = l;
+	*p = q + l;
+	return 0;
+}
+
+/* The next element must have tag @want; *val and *len are its contents. */
+static int der_expect(const u8 **p, const u8 *end, u8 want, const u8 **val,
+		      u32 *len)
+{
+	u8 tag;
+	int err = der_next(p, end, &tag, val, len);
+
+	return err ? err : tag == want ? 0 : -EBADMSG;
+}
+
+/**
+ * bpfsig_cms_check() - does the CMS blob keep to the profile?
+ * @blob: a blob accepted by bpfsig_tail_parse()
+ *
+ * Walks the DER of ContentInfo / SignedData (RFC 5652) as far as the
+ * profile of Documentation/format.md needs: no certificates and no CRLs
+ * (an embedded certificate would let any certificate issued by a trusted
+ * key sign), exactly one SignerInfo, and its sid a subjectKeyIdentifier
+ * ([0]) equal to the statement's keyid, so that the key id the statement
+ * names is the key that signs. The signature itself is not looked at.
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int bpfsig_cms_check(const struct bpfsig_blob *blob)
+{
+	const u8 *p = blob->sig, *end = p + blob->sig_len, *v;
+	const struct bpfsig_statement *st = blob->stmt;
+	u32 len;
+	u8 tag;
+
+	/* ContentInfo: the whole blob */
+	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
+		return -EBADMSG;
+	p = v;
+	end = v + len;
+	/* contentType, then content [0] EXPLICIT SignedData, and no more */
+	if (der_expect(&p, end, DER_OID, &v, &len) ||
+	    der_expect(&p, end, DER_CTX0, &v, &len) || p != end)
+		return -EBADMSG;
+	p = v;
+	end = v + len;
+	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
+		return -EBADMSG;
+	p = v;
+	end = v + len;
+	/* version, digestAlgorithms, encapContentInfo */
+	if (der_expect(&p, end, DER_INTEGER, &v, &len) ||
+	    der_expect(&p, end, DER_SET, &v, &len) ||
+	    der_expect(&p, end, DER_SEQUENCE, &v, &len))
+		return -EBADMSG;
+	/* signerInfos, and nothing before it: no [0] certificates, [1] CRLs */
+	if (der_next(&p, end, &tag, &v, &len) || tag != DER_SET || p != end)
+		return -EBADMSG;
+	p = v;
+	end = v + len;
+	/* exactly one SignerInfo */
+	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
+		return -EBADMSG;
+	p = v;
+	end = v + len;
+	/* version, then sid: [0] subjectKeyIdentifier, the statement's keyid */
+	if (der_expect(&p, end, DER_INTEGER, &v, &len) ||
+	    der_expect(&p, end, DER_CTX0_PRIM, &v, &len))
+		return -EBADMSG;
+	if (!st->keyid_len || len != st->keyid_len ||
+	    memcmp(v, st->keyid, len))
+		return -EBADMSG;
 	return 0;
 }
 

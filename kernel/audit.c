@@ -2,91 +2,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 /*
- * bpfsig - reporting decisions: counters, kernel log, audit.
+ * bpfsig - what the kernel log and the audit subsystem hear: one line and
+ * one record per decision, one record per change of policy. Everything a
+ * record says comes from its arguments (the decision carries the mode it
+ * was made with), never from the state of the moment.
  */
-#include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/cred.h>
 #include <linux/sched.h>
 #include "bpfsig.h"
-
-static atomic64_t counts[BPFSIG_V_NR];
-static atomic64_t early_refusals;
-static atomic64_t sig_reused;
-static atomic64_t ns_total;
-static atomic64_t ns_max;
-
-static const char *const verdict_names[BPFSIG_V_NR] = {
-	[BPFSIG_V_ACCEPTED] = "accepted",
-	[BPFSIG_V_UNSIGNED] = "unsigned",
-	[BPFSIG_V_MALFORMED] = "malformed",
-	[BPFSIG_V_NOKEY] = "nokey",
-	[BPFSIG_V_REJECTED] = "rejected",
-	[BPFSIG_V_REVOKED] = "revoked",
-	[BPFSIG_V_NOPKG] = "nopkg",
-	[BPFSIG_V_ERROR] = "error",
-	[BPFSIG_V_EXEMPT] = "kernel_exempt",
-};
-
-/**
- * bpfsig_err_verdict() - the verdict of a check's result (the errno table)
- * @err: 0 or a negative errno from bpfsig_check_*()
- *
- * Return: the verdict.
- */
-enum bpfsig_verdict bpfsig_err_verdict(int err)
-{
-	switch (err) {
-	case 0:
-		return BPFSIG_V_ACCEPTED;
-	case -ENODATA:
-		return BPFSIG_V_UNSIGNED;
-	case -EBADMSG:
-		return BPFSIG_V_MALFORMED;
-	case -ENOKEY:
-		return BPFSIG_V_NOKEY;
-	case -EKEYREJECTED:
-		return BPFSIG_V_REJECTED;
-	case -EKEYREVOKED:
-		return BPFSIG_V_REVOKED;
-	case -ENOPKG:
-		return BPFSIG_V_NOPKG;
-	}
-	return BPFSIG_V_ERROR;
-}
-
-/**
- * bpfsig_account_ns() - add time spent checking to the stats
- * @ns: nanoseconds one stage spent on one load
- *
- * For a load the syscall stage lets through, its time is added here; the
- * verifier stage's decision adds its own through bpfsig_report().
- */
-void bpfsig_account_ns(u64 ns)
-{
-	s64 max = atomic64_read(&ns_max);
-
-	atomic64_add(ns, &ns_total);
-	while ((s64)ns > max) {
-		s64 old = atomic64_cmpxchg(&ns_max, max, ns);
-
-		if (old == max)
-			break;
-		max = old;
-	}
-}
-
-static void account(const struct bpfsig_decision *d, u64 ns)
-{
-	atomic64_inc(&counts[d->verdict]);
-	if (d->verdict == BPFSIG_V_EXEMPT)
-		return;
-	if (d->stage == BPFSIG_STAGE_SYSCALL)
-		atomic64_inc(&early_refusals);
-	if (d->sig_reused)
-		atomic64_inc(&sig_reused);
-	bpfsig_account_ns(ns);
-}
 
 /*
  * Untrusted strings, as audit_log_n_untrustedstring() (not exported) logs
@@ -124,56 +48,58 @@ static void audit_task(struct audit_buffer *ab)
 			strnlen(current->comm, TASK_COMM_LEN));
 }
 
-static void audit(const struct bpfsig_decision *d, const char *action,
-		  int name_len)
+/* The errno the load gets, or would get in enforce mode; 0 if accepted. */
+static int refusal(const struct bpfsig_decision *d)
+{
+	return -bpfsig_decision_errno(d);
+}
+
+static void audit(const struct bpfsig_decision *d, int name_len)
 {
 	struct audit_buffer *ab = audit_start();
 
 	if (!ab)
 		return;
 	audit_log_format(ab, "op=bpfsig action=%s verdict=%s errno=%d",
-			 action, verdict_names[d->verdict], -bpfsig_errno(d->err));
-	audit_log_format(ab, " mode=%s stage=%s",
-			 bpfsig_mode_name(bpfsig_mode_get()),
-			 d->stage == BPFSIG_STAGE_SYSCALL ? "syscall" :
-			 "verifier");
+			 bpfsig_action_name(d->action),
+			 bpfsig_verdict_name(d->verdict), refusal(d));
+	audit_log_format(ab, " mode=%s stage=%s", bpfsig_mode_name(d->mode),
+			 bpfsig_stage_name(d->stage));
 	audit_task(ab);
 	audit_log_format(ab, " prog_type=%u insn_cnt=%u kernel=%d",
 			 d->prog_type, d->insn_cnt, d->kernel);
 	audit_untrusted(ab, "prog_name", d->name ? d->name : "", name_len);
 	if (d->keyid_len)
-		audit_log_format(ab, " signer=%*phN", d->keyid_len, d->keyid);
+		audit_log_format(ab, " claimed_signer=%*phN", d->keyid_len,
+				 d->keyid);
 	else
-		audit_log_format(ab, " signer=?");
+		audit_log_format(ab, " claimed_signer=?");
 	audit_log_end(ab);
 }
 
-/**
- * bpfsig_report() - count, log and audit one decision
- * @d: the decision (verdict and err set)
- * @ns: time it took, in nanoseconds
+/*
+ * The key id a decision names is the one the statement claims: it is
+ * covered by the signature, but whether the signature verifies is what the
+ * verdict says. Hence "claimed_signer".
  */
-void bpfsig_report(struct bpfsig_decision *d, u64 ns)
+
+/**
+ * bpfsig_audit_decision() - log and audit one decision
+ * @d: the decision, complete (verdict, mode and action set)
+ */
+void bpfsig_audit_decision(const struct bpfsig_decision *d)
 {
 	int name_len = d->name ? strnlen(d->name, BPF_OBJ_NAME_LEN) : 0;
-	const char *action;
 
-	account(d, ns);
-	if (d->verdict == BPFSIG_V_EXEMPT || d->verdict == BPFSIG_V_ACCEPTED)
-		action = "allow";
-	else if (bpfsig_mode_get() == BPFSIG_MODE_ENFORCE)
-		action = "deny";
-	else
-		action = "allow-permissive";
-
-	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u kernel=%d prog_name=%*pE signer=%*phN\n",
-			    action, verdict_names[d->verdict],
-			    -bpfsig_errno(d->err), d->stage == BPFSIG_STAGE_SYSCALL ? "syscall" :
-			    "verifier", task_tgid_nr(current),
+	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u kernel=%d prog_name=%*pE claimed_signer=%*phN\n",
+			    bpfsig_action_name(d->action),
+			    bpfsig_verdict_name(d->verdict), refusal(d),
+			    bpfsig_stage_name(d->stage), task_tgid_nr(current),
 			    (int)strnlen(current->comm, TASK_COMM_LEN),
-			    current->comm, d->prog_type, d->insn_cnt, d->kernel, name_len,
-			    d->name ? d->name : "", d->keyid_len, d->keyid);
-	audit(d, action, name_len);
+			    current->comm, d->prog_type, d->insn_cnt,
+			    d->kernel, name_len, d->name ? d->name : "",
+			    d->keyid_len, d->keyid);
+	audit(d, name_len);
 }
 
 /**
@@ -195,24 +121,20 @@ void bpfsig_audit_change(const char *what, const char *old, const char *new)
 }
 
 /**
- * bpfsig_stats_show() - the counters, one "name value" per line
- * @buf: output
- * @size: its size
- *
- * Return: bytes written.
+ * bpfsig_audit_key() - audit a key added to or removed from .bpfsig
+ * @what: "key_add" or "key_remove"
+ * @serial: the key
+ * @desc: its description ("CN: key id"; untrusted)
  */
-int bpfsig_stats_show(char *buf, size_t size)
+void bpfsig_audit_key(const char *what, key_serial_t serial,
+		      const char *desc)
 {
-	int i, len = 0;
+	struct audit_buffer *ab = audit_start();
 
-	for (i = 0; i < BPFSIG_V_NR; i++)
-		len += scnprintf(buf + len, size - len, "%s %lld\n",
-				 verdict_names[i], atomic64_read(&counts[i]));
-	len += scnprintf(buf + len, size - len,
-			 "syscall_stage_refusals %lld\nsyscall_stage_verified %lld\ndecision_ns_total %lld\ndecision_ns_max %lld\nsyscall_stage %d\n",
-			 atomic64_read(&early_refusals),
-			 atomic64_read(&sig_reused),
-			 atomic64_read(&ns_total), atomic64_read(&ns_max),
-			 bpfsig_early_stage_active());
-	return len;
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=bpfsig_policy change=%s key=%d", what, serial);
+	audit_untrusted(ab, "desc", desc, strlen(desc));
+	audit_task(ab);
+	audit_log_end(ab);
 }

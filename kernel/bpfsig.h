@@ -17,6 +17,12 @@ enum bpfsig_mode {
 	BPFSIG_MODE_ENFORCE,
 };
 
+/* Whose keys can sign: the trusted set. */
+enum bpfsig_trust {
+	BPFSIG_TRUST_BPFSIG,	/* .bpfsig only (default) */
+	BPFSIG_TRUST_SYSTEM,	/* .bpfsig, builtin and secondary trusted keys */
+};
+
 /* Verdicts, one counter each in securityfs "stats". */
 enum bpfsig_verdict {
 	BPFSIG_V_ACCEPTED,	/* valid signature */
@@ -36,23 +42,40 @@ enum bpfsig_stage {
 	BPFSIG_STAGE_VERIFIER,	/* bpf_check() entry, kernel's copy */
 };
 
+/* What happens to a load, given its verdict and the mode. */
+enum bpfsig_action {
+	BPFSIG_ALLOW,			/* accepted, or exempt */
+	BPFSIG_DENY,			/* refused: enforce mode */
+	BPFSIG_ALLOW_PERMISSIVE,	/* enforce would refuse it */
+};
+
 /**
- * struct bpfsig_decision - everything known about one load's check
+ * struct bpfsig_decision - one load's check: everything its log line, audit
+ *	record and counters say, so that they agree with what happened
  * @err: 0 or the negative errno of the verdict (the errno table)
  * @verdict: the verdict @err maps to
+ * @mode: the mode the decision was made with
+ * @action: what happens to the load (from @verdict and @mode)
  * @stage: where the decision was taken
  * @prog_type: the load's program type
  * @insn_cnt: instructions the caller passed (appended region included)
  * @name: program name (untrusted)
- * @keyid: signer key id from the statement, if parsed
+ * @keyid: signer key id the statement claims, if parsed (verified only if
+ *	the verdict says the signature is)
  * @keyid_len: its length (0 if none)
  * @kernel: the load came from inside the kernel (uattr.is_kernel)
+ * @unprivileged: the caller has neither CAP_BPF nor CAP_SYS_ADMIN: a
+ *	refusal tells it EPERM only, never which check failed (which would
+ *	tell it which keys are trusted)
  * @sig_reused: the verifier stage relied on the syscall stage's
- *	verification of this very signature (inflight.c)
+ *	verification of this very signature, made under the same trust
+ *	generation (inflight.c)
  */
 struct bpfsig_decision {
 	int err;
 	enum bpfsig_verdict verdict;
+	enum bpfsig_mode mode;
+	enum bpfsig_action action;
 	enum bpfsig_stage stage;
 	u32 prog_type;
 	u32 insn_cnt;
@@ -60,6 +83,7 @@ struct bpfsig_decision {
 	u8 keyid[BPFSIG_MAX_KEYID_LEN];
 	u8 keyid_len;
 	bool kernel;
+	bool unprivileged;
 	bool sig_reused;
 };
 
@@ -74,23 +98,129 @@ static inline int bpfsig_errno(int err)
 	return err == -ENODATA ? -EPERM : err;
 }
 
-/* main.c: parameters */
+/**
+ * bpfsig_decision_errno() - the errno a decision gives its load
+ * @d: a decision whose verdict is set
+ *
+ * Return: 0 for an accepted or exempt load, else the errno the load gets
+ * in enforce mode (or would get, in permissive mode): -EPERM for an
+ * unprivileged caller, bpfsig_errno() of the check's result otherwise.
+ */
+static inline int bpfsig_decision_errno(const struct bpfsig_decision *d)
+{
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+		return 0;
+	return d->unprivileged ? -EPERM : bpfsig_errno(d->err);
+}
+
+/**
+ * bpfsig_err_verdict() - the verdict of a check's result (the errno table)
+ * @err: 0 or a negative errno from bpfsig_check_*()
+ *
+ * Return: the verdict.
+ */
+static inline enum bpfsig_verdict bpfsig_err_verdict(int err)
+{
+	switch (err) {
+	case 0:
+		return BPFSIG_V_ACCEPTED;
+	case -ENODATA:
+		return BPFSIG_V_UNSIGNED;
+	case -EBADMSG:
+		return BPFSIG_V_MALFORMED;
+	case -ENOKEY:
+		return BPFSIG_V_NOKEY;
+	case -EKEYREJECTED:
+		return BPFSIG_V_REJECTED;
+	case -EKEYREVOKED:
+		return BPFSIG_V_REVOKED;
+	case -ENOPKG:
+		return BPFSIG_V_NOPKG;
+	}
+	return BPFSIG_V_ERROR;
+}
+
+/* Names, as the log, the audit records and securityfs spell them. */
+static inline const char *bpfsig_mode_name(enum bpfsig_mode mode)
+{
+	switch (mode) {
+	case BPFSIG_MODE_OFF:
+		return "off";
+	case BPFSIG_MODE_PERMISSIVE:
+		return "permissive";
+	case BPFSIG_MODE_ENFORCE:
+		return "enforce";
+	}
+	return "?";
+}
+
+static inline const char *bpfsig_trust_name(enum bpfsig_trust trust)
+{
+	return trust == BPFSIG_TRUST_SYSTEM ? "bpfsig+system" : "bpfsig";
+}
+
+static inline const char *bpfsig_verdict_name(enum bpfsig_verdict verdict)
+{
+	switch (verdict) {
+	case BPFSIG_V_ACCEPTED:
+		return "accepted";
+	case BPFSIG_V_UNSIGNED:
+		return "unsigned";
+	case BPFSIG_V_MALFORMED:
+		return "malformed";
+	case BPFSIG_V_NOKEY:
+		return "nokey";
+	case BPFSIG_V_REJECTED:
+		return "rejected";
+	case BPFSIG_V_REVOKED:
+		return "revoked";
+	case BPFSIG_V_NOPKG:
+		return "nopkg";
+	case BPFSIG_V_ERROR:
+		return "error";
+	case BPFSIG_V_EXEMPT:
+		return "kernel_exempt";
+	case BPFSIG_V_NR:
+		break;
+	}
+	return "?";
+}
+
+static inline const char *bpfsig_action_name(enum bpfsig_action action)
+{
+	switch (action) {
+	case BPFSIG_ALLOW:
+		return "allow";
+	case BPFSIG_DENY:
+		return "deny";
+	case BPFSIG_ALLOW_PERMISSIVE:
+		return "allow-permissive";
+	}
+	return "?";
+}
+
+static inline const char *bpfsig_stage_name(enum bpfsig_stage stage)
+{
+	return stage == BPFSIG_STAGE_SYSCALL ? "syscall" : "verifier";
+}
+
+/* policy.c; the parameters of main.c set the first two */
 extern bool bpfsig_require_kernel_sig;
 extern bool bpfsig_require_chain;
-
-/* policy.c */
 #define BPFSIG_MAX_REVOKED 4096
-/* "revoke" lists one 64-digit hex digest and a newline per entry. */
-#define BPFSIG_REVOKE_SHOW_SIZE (BPFSIG_MAX_REVOKED * 65 + 1)
 enum bpfsig_mode bpfsig_mode_get(void);
-int bpfsig_mode_set(enum bpfsig_mode mode);
-const char *bpfsig_mode_name(enum bpfsig_mode mode);
+int bpfsig_mode_set(enum bpfsig_mode mode, enum bpfsig_mode *old);
 int bpfsig_mode_parse(const char *s, enum bpfsig_mode *mode);
+u64 bpfsig_trust_gen(void);
+void bpfsig_trust_changed(void);
+enum bpfsig_trust bpfsig_trust_get(void);
+int bpfsig_trust_set(enum bpfsig_trust trust, enum bpfsig_trust *old);
+int bpfsig_trust_parse(const char *s, enum bpfsig_trust *trust);
 bool bpfsig_locked(void);
-void bpfsig_lock(void);
+bool bpfsig_lock(void);
 int bpfsig_revoke_add(const u8 digest[32]);
 bool bpfsig_revoked(const u8 digest[32]);
-int bpfsig_revoke_show(char *buf, size_t size);
+const u8 *bpfsig_revoked_nth(loff_t pos);
 void bpfsig_policy_exit(void);
 
 /* gate.c: the checks */
@@ -104,21 +234,29 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
 
 /* inflight.c */
-void bpfsig_inflight_put(void *tail, u32 len);
-bool bpfsig_inflight_verified(const void *tail, u32 len);
+void bpfsig_inflight_put(void *tail, u32 len, u64 gen);
+bool bpfsig_inflight_verified(const void *tail, u32 len, u64 gen);
 void bpfsig_inflight_drop(void);
 
 /* keyring.c */
 extern struct key *bpfsig_keyring;
 int bpfsig_keyring_init(void);
 void bpfsig_keyring_exit(void);
+int bpfsig_key_add(const void *der, size_t len, key_serial_t *serial,
+		   char *desc, size_t desc_size);
+int bpfsig_key_remove(key_serial_t serial, char *desc, size_t desc_size);
 
-/* audit.c: log, audit and count a decision */
-void bpfsig_report(struct bpfsig_decision *d, u64 ns);
-void bpfsig_account_ns(u64 ns);
+/* stats.c: the counters */
+struct seq_file;
+void bpfsig_stats_count(const struct bpfsig_decision *d, u64 ns);
+void bpfsig_stats_add_ns(u64 ns);
+int bpfsig_stats_show(struct seq_file *m, bool early_stage);
+
+/* audit.c: kernel log lines and audit records */
+void bpfsig_audit_decision(const struct bpfsig_decision *d);
 void bpfsig_audit_change(const char *what, const char *old, const char *new);
-int bpfsig_stats_show(char *buf, size_t size);
-enum bpfsig_verdict bpfsig_err_verdict(int err);
+void bpfsig_audit_key(const char *what, key_serial_t serial,
+		      const char *desc);
 
 /* securityfs.c */
 int bpfsig_fs_init(void);

@@ -7,7 +7,8 @@
  * 1. trailer present?              -ENODATA (unsigned)
  * 2. trailer and statement sane?   -EBADMSG, -ENOPKG
  * 3. statement matches the load?   -EKEYREJECTED
- * 4. CMS signature verifies?       -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, ...
+ * 4. CMS in the profile?           -EBADMSG
+ *    CMS signature verifies?       -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, ...
  * 5. statement revoked?            -EKEYREVOKED
  * 6. canonical digest matches?     -EKEYREJECTED
  *
@@ -27,6 +28,15 @@
 
 static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
 
+/**
+ * bpfsig_gate_init() - allocate the hash transforms
+ *
+ * SHA-256 is required; SHA-384 and SHA-512 are optional (statements using
+ * a missing one get ENOPKG).
+ *
+ * Return: 0, or the error of crypto_alloc_shash("sha256"): -ENOENT when the
+ * kernel has no SHA-256, -ENOMEM.
+ */
 int bpfsig_gate_init(void)
 {
 	unsigned int algo;
@@ -60,6 +70,11 @@ void bpfsig_gate_exit(void)
 	}
 }
 
+/*
+ * Keys in .bpfsig; with trust=bpfsig+system, then those of the kernel's
+ * builtin and secondary trusted keyrings (and .machine, which the
+ * secondary one links).
+ */
 static int verify_cms(const struct bpfsig_blob *blob)
 {
 	int err;
@@ -67,7 +82,7 @@ static int verify_cms(const struct bpfsig_blob *blob)
 	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 				     blob->sig, blob->sig_len, bpfsig_keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
-	if (err == -ENOKEY)
+	if (err == -ENOKEY && bpfsig_trust_get() == BPFSIG_TRUST_SYSTEM)
 		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 					     blob->sig, blob->sig_len,
 					     VERIFY_USE_SECONDARY_KEYRING,
@@ -89,15 +104,24 @@ static int verify_cms(const struct bpfsig_blob *blob)
 	return -EBADMSG;
 }
 
+/*
+ * Revoked here, or a "bin:" entry of the kernel's .blacklist keyring.
+ * is_binary_blacklisted() says "not listed" when it cannot allocate its
+ * search string; is_hash_blacklisted() says -ENOMEM: refuse then.
+ */
 static int check_revoked(const struct bpfsig_statement *stmt)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
+	int err;
 
 	sha256((const u8 *)stmt, BPFSIG_STATEMENT_SIZE, digest);
-	if (bpfsig_revoked(digest) ||
-	    is_binary_blacklisted(digest, sizeof(digest)))
+	if (bpfsig_revoked(digest))
 		return -EKEYREVOKED;
-	return 0;
+	err = is_hash_blacklisted(digest, sizeof(digest),
+				  BLACKLIST_HASH_BINARY);
+	if (err == -EKEYREJECTED)
+		return -EKEYREVOKED;
+	return err ? -ENOMEM : 0;
 }
 
 /**
@@ -134,12 +158,23 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 				     expected_attach_type);
 	if (err)
 		return err;
+	err = bpfsig_cms_check(blob);
+	if (err)
+		return err;
 	if (!sig_verified) {
 		err = verify_cms(blob);
 		if (err)
 			return err;
 	}
 	return check_revoked(blob->stmt);
+}
+
+/* Checks 4 and 5 again, for a verdict about to be made. */
+static int recheck_signature(const struct bpfsig_blob *blob)
+{
+	int err = verify_cms(blob);
+
+	return err ? err : check_revoked(blob->stmt);
 }
 
 /* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
@@ -190,7 +225,12 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
  * @d: the decision
  *
  * Skips the signature verification (check 4) when the syscall stage of
- * this same load verified a region equal to this one byte for byte.
+ * this same load verified a region equal to this one byte for byte, under
+ * the trust generation of now and with trust=bpfsig (with bpfsig+system,
+ * the kernel's keyrings change without the generation). A verdict stands
+ * on the trust generation its checks were made under: if a key was
+ * removed, a statement revoked or the trusted set changed meanwhile
+ * (while the program was hashed, say), checks 4 and 5 run again.
  *
  * Return: as bpfsig_check_tail(); -EKEYREJECTED also when the digest of
  * the canonical instructions differs from the statement's.
@@ -201,6 +241,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
 	u32 tail_len = min_t(u64, len, BPFSIG_MAX_TOTAL_LEN);
 	const u8 *tail = (u8 *)prog->insnsi + len - tail_len;
+	u64 gen = bpfsig_trust_gen();
 	const struct bpfsig_trailer *t;
 	bool verified = false;
 	int err;
@@ -208,16 +249,25 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	/* The region the syscall stage verified, if the trailer agrees. */
 	t = (const void *)(tail + tail_len - BPFSIG_TRAILER_SIZE);
 	if (tail_len >= BPFSIG_TRAILER_SIZE &&
-	    !memcmp(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN)) {
+	    !memcmp(t->magic, BPFSIG_TRAILER_MAGIC, BPFSIG_MAGIC_LEN) &&
+	    bpfsig_trust_get() == BPFSIG_TRUST_BPFSIG) {
 		u32 tot = be32_to_cpu(t->total_len);
 
 		verified = tot <= tail_len &&
-			   bpfsig_inflight_verified(tail + tail_len - tot, tot);
+			   bpfsig_inflight_verified(tail + tail_len - tot, tot,
+						    gen);
 	}
 	d->sig_reused = verified;
 	err = bpfsig_check_tail(tail, tail_len, len, prog->type,
 				prog->expected_attach_type, blob, d, verified);
 	if (err)
 		return err;
-	return check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+	err = check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+	/* Each round needs a change of trust made meanwhile by an admin. */
+	while (!err && bpfsig_trust_gen() != gen) {
+		gen = bpfsig_trust_gen();
+		d->sig_reused = false;
+		err = recheck_signature(blob);
+	}
+	return err;
 }

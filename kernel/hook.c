@@ -25,6 +25,13 @@
  * original functions are recognised by their return address, which lies in
  * this module (calls to the originals are never tail calls: see Kbuild).
  *
+ * Once an unload has begun, no reference can be taken: in enforce mode the
+ * callback then sends the call to a function that refuses it without
+ * sleeping, so that no load passes unchecked while the hooks go, and
+ * unregistering them (which waits for every task to leave the code it
+ * redirected to, short of sleeping there) is enough for none to be left in
+ * it when the module's memory goes.
+ *
  * Indirect branch tracking (CONFIG_X86_KERNEL_IBT): ftrace enters a wrapper
  * by returning into it, and each wrapper calls its original through a
  * static call, i.e. a direct call to the original's first byte, patched in
@@ -34,24 +41,27 @@
  */
 #include <linux/bpf.h>
 #include <linux/bpfptr.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/static_call.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/ibt.h>
 #include "bpfsig.h"
-#include "compat.h"
 
 struct hook {
 	const char *name;
 	void *wrapper;
+	void *refuse;		/* while the module goes away, in enforce mode */
 	unsigned long fentry;	/* the original's __fentry__ call site */
 	void (*set_orig)(unsigned long entry);	/* aim its static call */
-	bool (*wanted)(void);	/* redirect this call? */
+	bool (*wanted)(enum bpfsig_mode mode);	/* redirect this call? */
 	bool registered;
 	struct ftrace_ops ops;
 };
@@ -100,29 +110,40 @@ DEFINE_STATIC_CALL(bpfsig_orig_bpf_prog_load, unresolved_bpf_prog_load);
 
 static void set_orig_bpf_check(unsigned long entry)
 {
-	static_call_update(bpfsig_orig_bpf_check,
-			   (void *)entry);
+	static_call_update(bpfsig_orig_bpf_check, (void *)entry);
 }
 
 static void set_orig_bpf_prog_load(unsigned long entry)
 {
-	static_call_update(bpfsig_orig_bpf_prog_load,
-			   (void *)entry);
+	static_call_update(bpfsig_orig_bpf_prog_load, (void *)entry);
 }
 
-static bool always(void)
+/*
+ * While the module goes away, in enforce mode, either hooked function
+ * returns here instead (ftrace sets the instruction pointer; the arguments
+ * are not needed): refuse. Must not sleep (see the top of this file), hence
+ * no audit record, only a rate-limited line.
+ */
+static int going_refuse(void)
+{
+	pr_warn_ratelimited("unloading: load refused (enforce)\n");
+	return -EPERM;
+}
+
+static bool always(enum bpfsig_mode mode)
 {
 	return true;
 }
 
-static bool enforcing(void)
+static bool enforcing(enum bpfsig_mode mode)
 {
-	return bpfsig_mode_get() == BPFSIG_MODE_ENFORCE;
+	return mode == BPFSIG_MODE_ENFORCE;
 }
 
 static struct hook verifier_hook = {
 	.name = "bpf_check",
 	.wrapper = hook_bpf_check,
+	.refuse = going_refuse,
 	.set_orig = set_orig_bpf_check,
 	.wanted = always,
 };
@@ -130,6 +151,7 @@ static struct hook verifier_hook = {
 static struct hook early_hook = {
 	.name = "bpf_prog_load",
 	.wrapper = hook_bpf_prog_load,
+	.refuse = going_refuse,
 	.set_orig = set_orig_bpf_prog_load,
 	.wanted = enforcing,
 };
@@ -138,13 +160,141 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct hook *h = container_of(ops, struct hook, ops);
+	enum bpfsig_mode mode;
 
 	/* Our own call to the original function. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	if (!h->wanted() || !try_module_get(THIS_MODULE))
+	mode = bpfsig_mode_get();
+	if (!h->wanted(mode))
 		return;
-	bpfsig_set_ip(fregs, (unsigned long)h->wrapper);
+	if (try_module_get(THIS_MODULE)) {
+		bpfsig_set_ip(fregs, (unsigned long)h->wrapper);
+	} else if (mode == BPFSIG_MODE_ENFORCE) {
+		/* The module is going away: fail closed. */
+		bpfsig_set_ip(fregs, (unsigned long)h->refuse);
+	}
+}
+
+/*
+ * Complete a decision: its verdict, the mode it is made with and what that
+ * means for the load; count it, log it, audit it.
+ *
+ * Return: 0 to let the load go on, or the errno that refuses it.
+ */
+static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
+{
+	d->verdict = bpfsig_err_verdict(d->err);
+	d->mode = mode;
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+		d->action = BPFSIG_ALLOW;
+	else if (mode == BPFSIG_MODE_ENFORCE)
+		d->action = BPFSIG_DENY;
+	else
+		d->action = BPFSIG_ALLOW_PERMISSIVE;
+	bpfsig_stats_count(d, ns);
+	bpfsig_audit_decision(d);
+	return d->action == BPFSIG_DENY ? bpfsig_decision_errno(d) : 0;
+}
+
+/* bpf_capable() of 6.1, without auditing a capability the caller lacks. */
+static bool caller_bpf_capable(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_BPF) ||
+	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+}
+
+/* is_net_admin_prog_type() of 6.1 (kernel/bpf/syscall.c, static there). */
+static bool net_admin_prog_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_SK_SKB:
+	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_LIRC_MODE2:
+	case BPF_PROG_TYPE_FLOW_DISSECTOR:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_EXT:
+		return true;
+	}
+	return false;
+}
+
+/* is_perfmon_prog_type() of 6.1. */
+static bool perfmon_prog_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+	case BPF_PROG_TYPE_EXT:
+		return true;
+	}
+	return false;
+}
+
+/* The flags bpf_prog_load() of 6.1 accepts. */
+#define PROG_LOAD_FLAGS (BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT | \
+			 BPF_F_TEST_STATE_FREQ | BPF_F_SLEEPABLE | \
+			 BPF_F_TEST_RND_HI32 | BPF_F_XDP_HAS_FRAGS)
+
+/*
+ * Does bpf_prog_load() of 6.1 refuse this load by itself, before it copies
+ * the instructions? Its cheap checks, in its order (the license copy,
+ * between the flags and the count, aside): no byte set past the command's
+ * last field (CHECK_ATTR), known prog_flags, BPF_F_ANY_ALIGNMENT, insn_cnt
+ * within the caller's limit, the capabilities each program type needs.
+ * The syscall stage leaves such loads to the kernel's own errno, so that
+ * callers the kernel refuses anyway cannot make bpfsig parse CMS blobs or
+ * write log lines and audit records. These are 6.1's rules: on 6.12 and
+ * 7.3, whose attr has more fields and whose BPF tokens grant capabilities
+ * in a user namespace, they leave more loads (any that uses the new fields
+ * or a token) to the verifier stage, which checks every load in full.
+ */
+static bool kernel_refuses(const union bpf_attr *attr, bool bpf_cap)
+{
+	size_t end = offsetofend(union bpf_attr, core_relo_rec_size);
+	u32 type = attr->prog_type;
+
+	if (memchr_inv((const u8 *)attr + end, 0, sizeof(*attr) - end))
+		return true;
+	if (attr->prog_flags & ~PROG_LOAD_FLAGS)
+		return true;
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    (attr->prog_flags & BPF_F_ANY_ALIGNMENT) && !bpf_cap)
+		return true;
+	if (!attr->insn_cnt ||
+	    attr->insn_cnt > (bpf_cap ? BPF_COMPLEXITY_LIMIT_INSNS :
+			      BPF_MAXINSNS))
+		return true;
+	if (type != BPF_PROG_TYPE_SOCKET_FILTER &&
+	    type != BPF_PROG_TYPE_CGROUP_SKB && !bpf_cap)
+		return true;
+	if (net_admin_prog_type(type) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return true;
+	if (perfmon_prog_type(type) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_PERFMON) &&
+	    !ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		return true;
+	return false;
 }
 
 /* Strip a well-formed appended region without judging it. */
@@ -166,6 +316,7 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 		.insn_cnt = prog->len,
 		.name = prog->aux->name,
 		.kernel = kernel,
+		.unprivileged = !caller_bpf_capable(),
 	};
 	struct bpfsig_blob blob = {};
 	u64 start;
@@ -177,20 +328,34 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	if (kernel && !bpfsig_require_kernel_sig) {
 		strip_unchecked(prog);
 		d.verdict = BPFSIG_V_EXEMPT;
-		bpfsig_report(&d, 0);
+		d.mode = mode;
+		d.action = BPFSIG_ALLOW;
+		bpfsig_stats_count(&d, 0);
+		bpfsig_audit_decision(&d);
 		return 0;
 	}
 	start = ktime_get_ns();
 	d.err = bpfsig_check_prog(prog, &blob, &d);
 	if (blob.total_len)
 		prog->len = blob.insn_cnt;
-	d.verdict = bpfsig_err_verdict(d.err);
-	bpfsig_report(&d, ktime_get_ns() - start);
-	if (!d.err || mode != BPFSIG_MODE_ENFORCE)
-		return 0;
-	return bpfsig_errno(d.err);
+	return decide(&d, mode, ktime_get_ns() - start);
 }
 
+/**
+ * hook_bpf_check() - bpf_check(), redirected: the verifier stage
+ * @prog: as for bpf_check()
+ * @attr: as for bpf_check()
+ * @uattr: as for bpf_check()
+ * @extra: as for bpf_check() since 6.12 (uattr_size; 7.3: attr_log)
+ *
+ * Checks the kernel's copy of the program, strips the appended region and
+ * hands the load to the real bpf_check(), or refuses it (enforce mode).
+ *
+ * Return: what bpf_check() returns, or the refusal: -EPERM (unsigned; or
+ * any refusal, for a caller without CAP_BPF or CAP_SYS_ADMIN), -EBADMSG,
+ * -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG, -ENOMEM (the errno
+ * table, Documentation/admin-guide.md).
+ */
 #if BPFSIG_LOAD_EXTRA
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr, bpfsig_load_extra_t extra)
@@ -217,24 +382,24 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 #endif
 
 /* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
-static int early_check(union bpf_attr *attr)
+static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 {
 	struct bpfsig_decision d = {
 		.stage = BPFSIG_STAGE_SYSCALL,
 		.prog_type = attr->prog_type,
 		.insn_cnt = attr->insn_cnt,
 		.name = attr->prog_name,
+		.unprivileged = !caller_bpf_capable(),
 	};
 	u64 len = (u64)attr->insn_cnt * sizeof(struct bpf_insn);
 	void __user *insns = u64_to_user_ptr(attr->insns);
 	struct bpfsig_trailer trailer;
 	struct bpfsig_blob blob;
 	u32 tot, sig_len, eat;
-	u64 start;
+	u64 start, gen;
 	void *tail;
 
-	/* Leave the kernel's own errors (EINVAL, E2BIG) to the kernel. */
-	if (!attr->insn_cnt || attr->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+	if (kernel_refuses(attr, !d.unprivileged))
 		return 0;
 	start = ktime_get_ns();
 	if (len < BPFSIG_TRAILER_SIZE) {
@@ -255,28 +420,42 @@ static int early_check(union bpf_attr *attr)
 		}
 		eat = bpfsig_load_attach_type(attr->prog_type,
 					      attr->expected_attach_type);
+		gen = bpfsig_trust_gen();
 		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
 					  &blob, &d, false);
 		if (!d.err)
-			bpfsig_inflight_put(tail, tot);
+			bpfsig_inflight_put(tail, tot, gen);
 		else
 			kfree(tail);
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM) {
-		bpfsig_account_ns(ktime_get_ns() - start);
+		bpfsig_stats_add_ns(ktime_get_ns() - start);
 		return 0;
 	}
-	d.verdict = bpfsig_err_verdict(d.err);
-	bpfsig_report(&d, ktime_get_ns() - start);
-	return bpfsig_errno(d.err);
+	return decide(&d, mode, ktime_get_ns() - start);
 }
 
-/* 0 to go on, or the errno that refuses the load before its copy. */
+/**
+ * hook_bpf_prog_load() - bpf_prog_load(), redirected: the syscall stage
+ * @attr: as for bpf_prog_load()
+ * @uattr: as for bpf_prog_load()
+ * @extra: as for bpf_prog_load() since 6.12 (uattr_size; 7.3: attr_log)
+ *
+ * In enforce mode, for a load from user space that the kernel would not
+ * refuse by itself, checks the appended region in the caller's memory and
+ * refuses it early if it is bad; any other load goes on unchecked here.
+ *
+ * Return: what bpf_prog_load() returns, or the refusal: -EPERM (unsigned;
+ * or any refusal, for a caller without CAP_BPF or CAP_SYS_ADMIN),
+ * -EBADMSG, -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG.
+ */
 static int early_enter(union bpf_attr *attr, bpfptr_t uattr)
 {
-	if (!bpfptr_is_kernel(uattr) && enforcing())
-		return early_check(attr);
+	enum bpfsig_mode mode = bpfsig_mode_get();
+
+	if (!bpfptr_is_kernel(uattr) && mode == BPFSIG_MODE_ENFORCE)
+		return early_check(attr, mode);
 	return 0;
 }
 
@@ -308,6 +487,24 @@ static int hook_bpf_prog_load(union bpf_attr *attr, bpfptr_t uattr)
 	return early_exit(ret);
 }
 #endif
+
+/*
+ * register_ftrace_function() says -EBUSY both when another IPMODIFY user
+ * holds the function and, for a permanent ops, when kernel.ftrace_enabled
+ * is 0 (which a module cannot read). Only the former also refuses the
+ * same ops without FTRACE_OPS_FL_PERMANENT: try that, and undo it.
+ */
+static bool ftrace_switched_off(struct hook *h)
+{
+	bool off;
+
+	h->ops.flags &= ~FTRACE_OPS_FL_PERMANENT;
+	off = !register_ftrace_function(&h->ops);
+	if (off)
+		unregister_ftrace_function(&h->ops);
+	h->ops.flags |= FTRACE_OPS_FL_PERMANENT;
+	return off;
+}
 
 /*
  * A function's first byte, from its __fentry__ call site. With IBT the call
@@ -367,7 +564,10 @@ static int hook_register(struct hook *h)
 		return err;
 	}
 	err = register_ftrace_function(&h->ops);
-	if (err == -EBUSY)
+	if (err == -EBUSY && ftrace_switched_off(h))
+		pr_err("cannot hook %s(): function tracing is off (kernel.ftrace_enabled=0)\n",
+		       h->name);
+	else if (err == -EBUSY)
 		pr_err("%s() is already redirected by another ftrace user (livepatch, kprobe or another module)\n",
 		       h->name);
 	else if (err)
@@ -389,11 +589,27 @@ static void hook_unregister(struct hook *h)
 	h->registered = false;
 }
 
+/**
+ * bpfsig_early_stage_active() - is the syscall-stage hook installed?
+ *
+ * Return: true if bpf_prog_load() is redirected.
+ */
 bool bpfsig_early_stage_active(void)
 {
 	return early_hook.registered;
 }
 
+/**
+ * bpfsig_hook_init() - redirect bpf_check(), then bpf_prog_load()
+ *
+ * The second one is optional: without it the module works with the
+ * verifier stage alone, and says so.
+ *
+ * Return: 0, or why bpf_check() cannot be redirected: -EBUSY (another
+ * IPMODIFY user holds it, or kernel.ftrace_enabled is 0; the log says
+ * which), -EINVAL or -ENOENT (not traceable here), -ENOMEM, -ENODEV
+ * (ftrace is disabled after an error).
+ */
 int bpfsig_hook_init(void)
 {
 	int err;
@@ -406,8 +622,16 @@ int bpfsig_hook_init(void)
 	return 0;
 }
 
+/*
+ * The early hook first: a load that comes between the two is still
+ * checked (or refused) at bpf_check(). Then wait, explicitly, for every
+ * task to leave what the hooks redirected to (ftrace does so too, under
+ * CONFIG_PREEMPTION): the refuse functions never sleep, and a wrapper
+ * returns after module_put() without sleeping.
+ */
 void bpfsig_hook_exit(void)
 {
 	hook_unregister(&early_hook);
 	hook_unregister(&verifier_hook);
+	synchronize_rcu_tasks();
 }

@@ -5,10 +5,13 @@
  * A valid load is checked twice: at the syscall stage, on the appended
  * region copied from the caller, and at the verifier stage, on the kernel's
  * copy. When the syscall stage has verified a region's signature, it keeps
- * the region here, keyed by the loading task, until that task's
- * bpf_prog_load() returns. The verifier stage then verifies the signature
- * again only if the kernel's copy of the region differs from the one
- * verified: the bytes the signature covers are the same, so is the verdict.
+ * the region here, with the trust generation it was verified under, keyed
+ * by the loading task, until that task's bpf_prog_load() returns. The
+ * verifier stage relies on that verification only if the kernel's copy of
+ * the region is the same, byte for byte, and the trust generation has not
+ * moved since (policy.c): the same bytes under the same trusted keys give
+ * the same verdict. The caller can stall its load between the two stages
+ * for as long as it likes; a key removed meanwhile moves the generation.
  * Everything else (statement against the load, revocation, the digest of
  * the kernel's instructions) is checked again in full.
  */
@@ -24,6 +27,7 @@ struct inflight {
 	struct task_struct *task;
 	void *tail;
 	u32 len;
+	u64 gen;
 };
 
 static LIST_HEAD(inflight_list);
@@ -44,11 +48,12 @@ static struct inflight *find(void)
  * shown to carry a valid signature
  * @tail: the appended region, kmalloc()ed; ownership passes here
  * @len: its length
+ * @gen: the trust generation read before the signature was verified
  *
  * On allocation failure @tail is freed and nothing is remembered: the
  * verifier stage then verifies the signature again.
  */
-void bpfsig_inflight_put(void *tail, u32 len)
+void bpfsig_inflight_put(void *tail, u32 len, u64 gen)
 {
 	struct inflight *f = kmalloc(sizeof(*f), GFP_KERNEL);
 
@@ -59,6 +64,7 @@ void bpfsig_inflight_put(void *tail, u32 len)
 	f->task = current;
 	f->tail = tail;
 	f->len = len;
+	f->gen = gen;
 	spin_lock(&inflight_lock);
 	list_add(&f->node, &inflight_list);
 	spin_unlock(&inflight_lock);
@@ -68,18 +74,20 @@ void bpfsig_inflight_put(void *tail, u32 len)
  * bpfsig_inflight_verified() - was this region verified for this load?
  * @tail: the appended region as the kernel's copy holds it
  * @len: its length
+ * @gen: the trust generation now
  *
  * Return: true if the current task's syscall stage verified a region equal
- * to @tail byte for byte.
+ * to @tail byte for byte, under trust generation @gen.
  */
-bool bpfsig_inflight_verified(const void *tail, u32 len)
+bool bpfsig_inflight_verified(const void *tail, u32 len, u64 gen)
 {
 	struct inflight *f;
 	bool same;
 
 	spin_lock(&inflight_lock);
 	f = find();
-	same = f && f->len == len && !memcmp(f->tail, tail, len);
+	same = f && f->gen == gen && f->len == len &&
+	       !memcmp(f->tail, tail, len);
 	spin_unlock(&inflight_lock);
 	return same;
 }

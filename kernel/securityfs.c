@@ -5,18 +5,27 @@
  * bpfsig - the securityfs interface, /sys/kernel/security/bpfsig/.
  *
  *   mode     read: "off", "permissive" or "enforce"; write one of them
+ *   trust    read: "bpfsig" or "bpfsig+system"; write one of them
  *   lock     read: "0" or "1"; write "1" to lock until reboot
  *   stats    read: "name value" lines, one counter per verdict and timing
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
+ *   key_add  write a DER certificate into .bpfsig; read: the key's serial
+ *   key_remove  write a key serial to unlink it from .bpfsig
  *
- * Writes need CAP_SYS_ADMIN (-EPERM) and are checked in this order:
- * capability, size, content. Changes are logged and audited; an unchanged
- * value is neither.
+ * Only stats is readable by everyone; the others are root's (0600, and
+ * 0200 for key_remove, which has nothing to read). Writes
+ * need an opener with CAP_SYS_ADMIN (-EPERM) and are checked in this
+ * order: capability, size, content. Changes are logged and audited; an
+ * unchanged value is neither. An open file holds a reference on the module
+ * (.owner), so the module cannot be unloaded under it.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/security.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -24,14 +33,19 @@
 
 /* Longest write accepted: a hex SHA-256 digest and a newline. */
 #define MAX_WRITE 80
-#define SHOW_SIZE BPFSIG_REVOKE_SHOW_SIZE
 
 static struct dentry *dir;
-static struct dentry *files[4];
+static struct dentry *files[7];
 
-static char *copy_write(const char __user *ubuf, size_t count)
+/*
+ * The opener's capability decides, not the writer's (as for IPE and
+ * LoadPin): a privileged process writing into a descriptor it was handed
+ * cannot be made to change the policy for an unprivileged opener.
+ */
+static char *copy_write(struct file *file, const char __user *ubuf,
+			size_t count)
 {
-	if (!capable(CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return ERR_PTR(-EPERM);
 	if (!count || count > MAX_WRITE)
 		return ERR_PTR(-EINVAL);
@@ -49,21 +63,32 @@ static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/**
+ * mode_write() - change the mode
+ * @file: the open "mode" file
+ * @ubuf: "off", "permissive" or "enforce", optionally followed by a newline
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or lowering the
+ * mode of a locked policy), -EINVAL (size outside 1..80, unknown mode),
+ * -EFAULT, -ENOMEM.
+ */
 static ssize_t mode_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
-	enum bpfsig_mode old = bpfsig_mode_get(), new;
+	enum bpfsig_mode old, new;
 	char *buf;
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = bpfsig_mode_parse(buf, &new);
 	kfree(buf);
 	if (err)
 		return err;
-	err = bpfsig_mode_set(new);
+	err = bpfsig_mode_set(new, &old);
 	if (err)
 		return err;
 	if (new != old) {
@@ -71,6 +96,54 @@ static ssize_t mode_write(struct file *file, const char __user *ubuf,
 			  bpfsig_mode_name(new), task_tgid_nr(current));
 		bpfsig_audit_change("mode", bpfsig_mode_name(old),
 				    bpfsig_mode_name(new));
+	}
+	return count;
+}
+
+static ssize_t trust_read(struct file *file, char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n",
+			bpfsig_trust_name(bpfsig_trust_get()));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/**
+ * trust_write() - choose whose keys can sign
+ * @file: the open "trust" file
+ * @ubuf: "bpfsig" or "bpfsig+system", optionally followed by a newline
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or widening the
+ * trusted set of a locked policy), -EINVAL (size outside 1..80, unknown
+ * set), -EFAULT, -ENOMEM.
+ */
+static ssize_t trust_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	enum bpfsig_trust old, new;
+	char *buf;
+	int err;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = bpfsig_trust_parse(buf, &new);
+	kfree(buf);
+	if (err)
+		return err;
+	err = bpfsig_trust_set(new, &old);
+	if (err)
+		return err;
+	if (new != old) {
+		pr_notice("trust %s -> %s by pid=%d\n", bpfsig_trust_name(old),
+			  bpfsig_trust_name(new), task_tgid_nr(current));
+		bpfsig_audit_change("trust", bpfsig_trust_name(old),
+				    bpfsig_trust_name(new));
 	}
 	return count;
 }
@@ -85,6 +158,16 @@ static ssize_t lock_read(struct file *file, char __user *ubuf, size_t count,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/**
+ * lock_write() - lock the policy until reboot
+ * @file: the open "lock" file
+ * @ubuf: a boolean, as kstrtobool() reads it
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or "0" once
+ * locked), -EINVAL (size outside 1..80, not a boolean), -EFAULT, -ENOMEM.
+ */
 static ssize_t lock_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
@@ -92,7 +175,7 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = kstrtobool(buf, &lock);
@@ -102,42 +185,75 @@ static ssize_t lock_write(struct file *file, const char __user *ubuf,
 	/* The lock is one-way: "0" is accepted only while unlocked. */
 	if (!lock)
 		return bpfsig_locked() ? -EPERM : count;
-	if (!bpfsig_locked()) {
-		bpfsig_lock();
+	if (bpfsig_lock()) {
 		pr_notice("policy locked by pid=%d\n", task_tgid_nr(current));
 		bpfsig_audit_change("lock", "0", "1");
 	}
 	return count;
 }
 
-static ssize_t show_read(char __user *ubuf, size_t count, loff_t *ppos,
-			 int (*show)(char *buf, size_t size))
+static int stats_show(struct seq_file *m, void *v)
 {
-	ssize_t ret;
-	char *buf;
-	int len;
-
-	buf = kvmalloc(SHOW_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = show(buf, SHOW_SIZE);
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kvfree(buf);
-	return ret;
+	return bpfsig_stats_show(m, bpfsig_early_stage_active());
 }
 
-static ssize_t stats_read(struct file *file, char __user *ubuf, size_t count,
-			  loff_t *ppos)
+static int stats_open(struct inode *inode, struct file *file)
 {
-	return show_read(ubuf, count, ppos, bpfsig_stats_show);
+	return single_open(file, stats_show, NULL);
 }
 
-static ssize_t revoke_read(struct file *file, char __user *ubuf, size_t count,
-			   loff_t *ppos)
+/*
+ * "revoke" lists the digests one line at a time, under rcu_read_lock()
+ * from start to stop: a read never allocates for the whole list, and
+ * never takes the lock that writers take.
+ */
+static void *revoke_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
 {
-	return show_read(ubuf, count, ppos, bpfsig_revoke_show);
+	rcu_read_lock();
+	return (void *)bpfsig_revoked_nth(*pos);
 }
 
+static void *revoke_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return (void *)bpfsig_revoked_nth(++*pos);
+}
+
+static void revoke_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int revoke_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%32phN\n", v);
+	return 0;
+}
+
+static const struct seq_operations revoke_seq_ops = {
+	.start = revoke_start,
+	.next = revoke_next,
+	.stop = revoke_stop,
+	.show = revoke_show,
+};
+
+static int revoke_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &revoke_seq_ops);
+}
+
+/**
+ * revoke_write() - refuse a signed statement from now on
+ * @file: the open "revoke" file
+ * @ubuf: the statement's SHA-256 digest, 64 hex digits (white space around)
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count (also for a digest revoked already), or -EPERM (opener
+ * without CAP_SYS_ADMIN), -EINVAL (size outside 1..80, not 64 hex digits),
+ * -ENOSPC (BPFSIG_MAX_REVOKED digests revoked already), -EFAULT, -ENOMEM.
+ */
 static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -145,7 +261,7 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	u8 digest[32];
 	int err;
 
-	buf = copy_write(ubuf, count);
+	buf = copy_write(file, ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	hex = strim(buf);
@@ -154,6 +270,11 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	if (err)
 		return -EINVAL;
 	err = bpfsig_revoke_add(digest);
+	if (err == -EEXIST)
+		return count;
+	if (err == -ENOSPC)
+		pr_notice_ratelimited("revocation list full (%d statements): remove the signing key instead\n",
+				      BPFSIG_MAX_REVOKED);
 	if (err)
 		return err;
 	snprintf(shown, sizeof(shown), "%32phN", digest);
@@ -163,29 +284,153 @@ static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* A certificate: RSA-4096 ones are about 1.4 KiB; leave room. */
+#define MAX_CERT 16384
+/* A key description, as logged and audited ("CN: key id", cut). */
+#define DESC_SIZE 128
+
+/**
+ * key_add_write() - add a certificate to .bpfsig
+ * @file: the open "key_add" file; reading it afterwards gives the serial
+ *	of the key this write added, as keyctl padd prints it
+ * @ubuf: one DER X.509 certificate
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN), -EINVAL (size
+ * outside 1..MAX_CERT), -EFAULT, and the errors of bpfsig_key_add():
+ * -EBADMSG, -ENOPKG, -ENOKEY, -EKEYREJECTED, -ENOMEM.
+ */
+static ssize_t key_add_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	key_serial_t serial;
+	char desc[DESC_SIZE];
+	void *der;
+	int err;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!count || count > MAX_CERT)
+		return -EINVAL;
+	der = memdup_user(ubuf, count);
+	if (IS_ERR(der))
+		return PTR_ERR(der);
+	err = bpfsig_key_add(der, count, &serial, desc, sizeof(desc));
+	kfree(der);
+	if (err)
+		return err;
+	file->private_data = (void *)(long)serial;
+	pr_notice("key %d (%*pE) added by pid=%d\n", serial,
+		  (int)strlen(desc), desc, task_tgid_nr(current));
+	bpfsig_audit_key("key_add", serial, desc);
+	return count;
+}
+
+static ssize_t key_add_read(struct file *file, char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	long serial = (long)file->private_data;
+	char buf[16];
+	int len = 0;
+
+	if (serial)
+		len = scnprintf(buf, sizeof(buf), "%ld\n", serial);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/**
+ * key_remove_write() - remove a key from .bpfsig
+ * @file: the open "key_remove" file
+ * @ubuf: the key's serial, in decimal (white space around)
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN), -EINVAL (size
+ * outside 1..80, not a positive 32-bit number), -ENOKEY (no such key),
+ * -ENOENT (not in .bpfsig), -EFAULT, -ENOMEM.
+ */
+static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char desc[DESC_SIZE], *buf;
+	key_serial_t serial;
+	int err;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = kstrtos32(strim(buf), 10, &serial);
+	kfree(buf);
+	if (err)
+		return -EINVAL;
+	err = bpfsig_key_remove(serial, desc, sizeof(desc));
+	if (err)
+		return err;
+	pr_notice("key %d (%*pE) removed by pid=%d\n", serial,
+		  (int)strlen(desc), desc, task_tgid_nr(current));
+	bpfsig_audit_key("key_remove", serial, desc);
+	return count;
+}
+
 static const struct file_operations mode_fops = {
+	.owner = THIS_MODULE,
 	.read = mode_read,
 	.write = mode_write,
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations trust_fops = {
+	.owner = THIS_MODULE,
+	.read = trust_read,
+	.write = trust_write,
+	.llseek = generic_file_llseek,
+};
+
 static const struct file_operations lock_fops = {
+	.owner = THIS_MODULE,
 	.read = lock_read,
 	.write = lock_write,
 	.llseek = generic_file_llseek,
 };
 
 static const struct file_operations stats_fops = {
-	.read = stats_read,
-	.llseek = generic_file_llseek,
+	.owner = THIS_MODULE,
+	.open = stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static const struct file_operations revoke_fops = {
-	.read = revoke_read,
+	.owner = THIS_MODULE,
+	.open = revoke_open,
+	.read = seq_read,
 	.write = revoke_write,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+static const struct file_operations key_add_fops = {
+	.owner = THIS_MODULE,
+	.read = key_add_read,
+	.write = key_add_write,
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations key_remove_fops = {
+	.owner = THIS_MODULE,
+	.write = key_remove_write,
+	.llseek = generic_file_llseek,
+};
+
+/**
+ * bpfsig_fs_init() - create /sys/kernel/security/bpfsig/ and its files
+ *
+ * Return: 0, or an error of securityfs_create_dir() or
+ * securityfs_create_file(): -EEXIST (a "bpfsig" directory exists already),
+ * -ENOMEM, -ENODEV (securityfs unavailable).
+ */
 int bpfsig_fs_init(void)
 {
 	static const struct {
@@ -193,10 +438,13 @@ int bpfsig_fs_init(void)
 		umode_t mode;
 		const struct file_operations *fops;
 	} table[] = {
-		{ "mode", 0644, &mode_fops },
-		{ "lock", 0644, &lock_fops },
+		{ "mode", 0600, &mode_fops },
+		{ "trust", 0600, &trust_fops },
+		{ "lock", 0600, &lock_fops },
 		{ "stats", 0444, &stats_fops },
-		{ "revoke", 0644, &revoke_fops },
+		{ "revoke", 0600, &revoke_fops },
+		{ "key_add", 0600, &key_add_fops },
+		{ "key_remove", 0200, &key_remove_fops },
 	};
 	int i;
 

@@ -6,8 +6,9 @@
  * Keys are made by selftests/run.sh before the VM boots, in
  * $BPFSIG_TEST_KEYS (default build/selftests/keys): rsa2048, rsa4096 (both
  * enrolled by the tests), untrusted (never enrolled), spare (enrolled and
- * removed or revoked by the keyring tests). Each NAME has NAME.key and
- * NAME.der.
+ * removed by the keyring tests). Each NAME has NAME.key and NAME.der. Keys
+ * are enrolled and removed through the securityfs files key_add and
+ * key_remove, the only way to change .bpfsig.
  */
 #ifndef BPFSIG_SELFTESTS_COMMON_H
 #define BPFSIG_SELFTESTS_COMMON_H
@@ -208,14 +209,35 @@ static inline key_serial_t bpfsig_keyring_id(void)
 }
 
 /*
- * Enroll NAME.der in .bpfsig; the key serial, or -errno. With @possess the
- * key is added to the session keyring first and linked from there, so that
- * this process possesses it and may revoke it.
+ * Enroll the DER certificate @der in .bpfsig through securityfs key_add;
+ * the key serial, or -errno.
  */
-static inline key_serial_t enroll_key(const char *name, bool possess)
+static inline key_serial_t enroll_der(const void *der, size_t len)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(SFS "key_add", O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, der, len) < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	return atoi(buf);
+}
+
+/* Enroll NAME.der; the key serial, or -errno. */
+static inline key_serial_t enroll(const char *name)
 {
 	char path[512], der[8192];
-	key_serial_t id;
 	ssize_t n;
 	int fd;
 
@@ -227,21 +249,30 @@ static inline key_serial_t enroll_key(const char *name, bool possess)
 	close(fd);
 	if (n <= 0)
 		return -EIO;
-	if (!possess) {
-		id = add_key("asymmetric", NULL, der, n, bpfsig_keyring_id());
-		return id < 0 ? -errno : id;
-	}
-	id = add_key("asymmetric", NULL, der, n, KEY_SPEC_SESSION_KEYRING);
-	if (id < 0)
-		return -errno;
-	if (keyctl_link(id, bpfsig_keyring_id()))
-		return -errno;
-	return id;
+	return enroll_der(der, n);
 }
 
-static inline key_serial_t enroll(const char *name)
+/* Remove key @id from .bpfsig through securityfs key_remove: 0 or -errno. */
+static inline int unenroll(key_serial_t id)
 {
-	return enroll_key(name, false);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", id);
+	return sfs_write("key_remove", buf);
+}
+
+/* Is @key linked in @ring? */
+static inline bool in_keyring(key_serial_t ring, key_serial_t key)
+{
+	key_serial_t *keys = NULL;
+	long n, i;
+	bool found = false;
+
+	n = keyctl_read_alloc(ring, (void **)&keys);
+	for (i = 0; i < n / (long)sizeof(*keys); i++)
+		found |= keys[i] == key;
+	free(keys);
+	return found;
 }
 
 /* Counters of "stats" that verdict tests compare before and after a load. */
@@ -316,9 +347,12 @@ static inline int set_mode(const char *mode)
 	return sfs_write("mode", mode);
 }
 
-/* Drop CAP_SYS_ADMIN from the effective set of this process. */
+/*
+ * Take @cap out of (@on false) or back into (@on true) the effective set of
+ * this thread; the permitted set is left alone, so it can come back.
+ */
 #include <linux/capability.h>
-static inline int drop_cap_sys_admin(void)
+static inline int set_cap(int cap, bool on)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -327,8 +361,106 @@ static inline int drop_cap_sys_admin(void)
 
 	if (syscall(SYS_capget, &h, d))
 		return -errno;
-	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	if (on)
+		d[cap / 32].effective |= 1u << (cap % 32);
+	else
+		d[cap / 32].effective &= ~(1u << (cap % 32));
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Drop CAP_SYS_ADMIN from the effective set of this process. */
+static inline int drop_cap_sys_admin(void)
+{
+	return set_cap(CAP_SYS_ADMIN, false);
+}
+
+/*
+ * Become an unprivileged BPF user: no CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON
+ * or CAP_NET_ADMIN in the effective set.
+ */
+static inline int drop_bpf_caps(void)
+{
+	static const int caps[] = {
+		CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN,
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		err = set_cap(caps[i], false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Read or write a small file such as a sysctl; 0 or -errno. */
+static inline int file_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+static inline int file_write(const char *path, const char *s)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, s, strlen(s)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* The kernel's log buffer, NUL-terminated and malloc()ed, or NULL. */
+#include <regex.h>
+#include <sys/klog.h>
+static inline char *read_log(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = calloc(1, size + 1);
+
+	if (buf && klogctl(3, buf, size) < 0) {	/* SYSLOG_ACTION_READ_ALL */
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* How many lines of the kernel log match the extended regex @re. */
+static inline int log_count(const char *re)
+{
+	char *log = read_log(), *line, *save = NULL;
+	int found = 0;
+	regex_t r;
+
+	if (!log || regcomp(&r, re, REG_EXTENDED | REG_NOSUB)) {
+		free(log);
+		return 0;
+	}
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		found += !regexec(&r, line, 0, NULL, 0);
+	regfree(&r);
+	free(log);
+	return found;
+}
+
+/* Does a line of the kernel log match the extended regex @re? */
+static inline bool log_has(const char *re)
+{
+	return log_count(re) > 0;
 }
 
 #endif /* BPFSIG_SELFTESTS_COMMON_H */

@@ -262,4 +262,181 @@ TEST(canonical_form_across_chunks)
 	EXPECT_EQ(99, whole[2].imm);
 }
 
+/*
+ * bpfsig_cms_check(): a SignedData built by hand, element by element, and
+ * one change per row. The signature bytes are never looked at.
+ */
+struct der {
+	__u8 b[1100];
+	size_t len;
+};
+
+/* Append a DER element with @tag around @n bytes of @v. */
+static void der_put(struct der *d, __u8 tag, const void *v, size_t n)
+{
+	d->b[d->len++] = tag;
+	if (n < 0x80) {
+		d->b[d->len++] = n;
+	} else if (n < 0x100) {
+		d->b[d->len++] = 0x81;
+		d->b[d->len++] = n;
+	} else {
+		d->b[d->len++] = 0x82;
+		d->b[d->len++] = n >> 8;
+		d->b[d->len++] = n & 0xff;
+	}
+	memcpy(d->b + d->len, v, n);
+	d->len += n;
+}
+
+static void der_add(struct der *d, __u8 tag, const struct der *inner)
+{
+	der_put(d, tag, inner->b, inner->len);
+}
+
+enum cms_change {
+	CMS_PROFILE, CMS_CERTS, CMS_CRLS, CMS_TWO_SIGNERS, CMS_SID_ISSUER,
+	CMS_SID_OTHER_KEY, CMS_SID_SHORTER, CMS_NO_KEYID, CMS_TRAILING_BYTE,
+	CMS_INNER_TRAILING, CMS_TRUNCATED, CMS_LONG_LENGTH, CMS_INDEFINITE,
+	CMS_NOT_SEQUENCE,
+};
+
+static const __u8 oid_signed_data[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
+static const __u8 oid_data[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
+static const __u8 sha256_alg[] = {
+	0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
+static const __u8 rsa_alg[] = {
+	0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+	0x05, 0x00 };
+static const __u8 keyid[20] = { 0xb8, 0x34, 0xe2, 0xdd, 9, 8, 7, 6, 5 };
+
+static void make_cms(struct der *out, enum cms_change c)
+{
+	struct der si = { 0 }, sis = { 0 }, sd = { 0 }, sdseq = { 0 };
+	struct der ci = { 0 }, tmp = { 0 }, sig = { 0 };
+	__u8 three = 3, one = 1;
+
+	/* SignerInfo: version 3, sid [0] keyid, sha256, rsa, signature */
+	der_put(&si, 0x02, &three, 1);
+	if (c == CMS_SID_ISSUER) {
+		der_put(&tmp, 0x02, &one, 1);
+		der_put(&si, 0x30, tmp.b, tmp.len);
+	} else if (c == CMS_SID_SHORTER) {
+		der_put(&si, 0x80, keyid, 19);
+	} else {
+		__u8 id[20];
+
+		memcpy(id, keyid, 20);
+		if (c == CMS_SID_OTHER_KEY)
+			id[19] ^= 1;
+		der_put(&si, 0x80, id, 20);
+	}
+	der_put(&si, 0x30, sha256_alg, sizeof(sha256_alg));
+	der_put(&si, 0x30, rsa_alg, sizeof(rsa_alg));
+	memset(sig.b, 0x5a, 256);
+	der_put(&si, 0x04, sig.b, 256);
+	der_add(&sis, 0x30, &si);
+	if (c == CMS_TWO_SIGNERS)
+		der_add(&sis, 0x30, &si);
+
+	/* SignedData: version, digestAlgorithms, encapContentInfo, ... */
+	der_put(&sd, 0x02, &three, 1);
+	memset(&tmp, 0, sizeof(tmp));
+	der_put(&tmp, 0x30, sha256_alg, sizeof(sha256_alg));
+	der_add(&sd, 0x31, &tmp);
+	memset(&tmp, 0, sizeof(tmp));
+	der_put(&tmp, 0x06, oid_data, sizeof(oid_data));
+	der_add(&sd, 0x30, &tmp);
+	if (c == CMS_CERTS)
+		der_put(&sd, 0xa0, "\x30\x03\x02\x01\x01", 5);
+	if (c == CMS_CRLS)
+		der_put(&sd, 0xa1, "\x30\x03\x02\x01\x01", 5);
+	der_add(&sd, 0x31, &sis);
+	if (c == CMS_INNER_TRAILING)
+		der_put(&sd, 0x05, "", 0);
+	der_add(&sdseq, 0x30, &sd);
+
+	der_put(&ci, 0x06, oid_signed_data, sizeof(oid_signed_data));
+	der_add(&ci, 0xa0, &sdseq);
+	memset(out, 0, sizeof(*out));
+	der_add(out, c == CMS_NOT_SEQUENCE ? 0x31 : 0x30, &ci);
+	if (c == CMS_TRAILING_BYTE)
+		out->b[out->len++] = 0;
+	if (c == CMS_TRUNCATED)
+		out->len -= 1;
+	if (c == CMS_LONG_LENGTH) {
+		/* the outer length in three bytes: 83 00 LL LL */
+		memmove(out->b + 5, out->b + 4, out->len - 4);
+		out->b[1] = 0x83;
+		out->b[2] = 0;
+		out->len++;
+	}
+	if (c == CMS_INDEFINITE)
+		out->b[1] = 0x80;
+}
+
+FIXTURE(cms) {
+	struct buf b;
+};
+
+FIXTURE_VARIANT(cms) {
+	enum cms_change change;
+	int err;
+};
+
+FIXTURE_VARIANT_ADD(cms, profile) { .change = CMS_PROFILE, .err = 0 };
+FIXTURE_VARIANT_ADD(cms, certificates) { .change = CMS_CERTS, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, crls) { .change = CMS_CRLS, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, two_signers) { .change = CMS_TWO_SIGNERS, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, sid_issuer_and_serial) { .change = CMS_SID_ISSUER, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, sid_other_key) { .change = CMS_SID_OTHER_KEY, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, sid_shorter_than_keyid) { .change = CMS_SID_SHORTER, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, statement_without_keyid) { .change = CMS_NO_KEYID, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, byte_after_content_info) { .change = CMS_TRAILING_BYTE, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, element_after_signer_infos) { .change = CMS_INNER_TRAILING, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, truncated) { .change = CMS_TRUNCATED, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, three_byte_length) { .change = CMS_LONG_LENGTH, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, indefinite_length) { .change = CMS_INDEFINITE, .err = -EBADMSG };
+FIXTURE_VARIANT_ADD(cms, not_a_sequence) { .change = CMS_NOT_SEQUENCE, .err = -EBADMSG };
+
+FIXTURE_SETUP(cms)
+{
+}
+
+FIXTURE_TEARDOWN(cms)
+{
+}
+
+TEST_F(cms, profile_check)
+{
+	struct bpfsig_statement *st;
+	struct bpfsig_blob blob;
+	struct der cms;
+
+	make_cms(&cms, variant->change);
+	ASSERT_GE(BPFSIG_MAX_SIG_LEN, cms.len);
+	st = make_buf(&self->b, cms.len);
+	memset(st->keyid, 0, sizeof(st->keyid));
+	st->keyid_len = variant->change == CMS_NO_KEYID ? 0 : 20;
+	memcpy(st->keyid, keyid, st->keyid_len);
+	memcpy(self->b.bytes + 32 + BPFSIG_STATEMENT_SIZE, cms.b, cms.len);
+	ASSERT_EQ(0, bpfsig_blob_parse(self->b.bytes, self->b.len, &blob));
+	EXPECT_EQ(variant->err, bpfsig_cms_check(&blob));
+}
+
+TEST(cms_size_cap)
+{
+	struct bpfsig_blob blob;
+	struct buf b;
+
+	/* The profile needs at most 647 bytes; 1024 are allowed, no more. */
+	EXPECT_EQ(1024, BPFSIG_MAX_SIG_LEN);
+	make_buf(&b, BPFSIG_MAX_SIG_LEN);
+	EXPECT_EQ(0, bpfsig_blob_parse(b.bytes, b.len, &blob));
+	trailer(&b)->sig_len = htobe32(BPFSIG_MAX_SIG_LEN + 1);
+	EXPECT_EQ(-EBADMSG, bpfsig_blob_parse(b.bytes, b.len, &blob));
+}
+
 TEST_HARNESS_MAIN

@@ -251,6 +251,126 @@ TEST_F(gate, map_fds_are_not_signed)
 	close(map_b);
 }
 
+/*
+ * What the kernel itself refuses before it looks at the instructions is
+ * left to the kernel (bpf_prog_load() of 6.1): no bpfsig decision, no
+ * counter, the kernel's own errno.
+ */
+TEST_F(gate, unknown_prog_flag_left_to_kernel_einval)
+{
+	struct counters a, b;
+
+	counters_read(&a);
+	EXPECT_EQ(-EINVAL, prog_load_flags(BPF_PROG_TYPE_SOCKET_FILTER, 0,
+					   self->b.insns, self->b.cnt,
+					   1u << 31));
+	counters_read(&b);
+	EXPECT_EQ(NULL, counters_delta(&a, &b, NULL, 0));
+}
+
+TEST_F(gate, attr_tail_not_zero_left_to_kernel_einval)
+{
+	struct counters a, b;
+	union bpf_attr attr;
+	size_t end = offsetof(union bpf_attr, core_relo_rec_size) +
+		     sizeof(attr.core_relo_rec_size);
+
+	ASSERT_LT(end, sizeof(attr));
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)self->b.insns;
+	attr.insn_cnt = self->b.cnt;
+	attr.license = (unsigned long)"GPL";
+	((char *)&attr)[end] = 1;
+	counters_read(&a);
+	EXPECT_EQ(-1, syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)));
+	EXPECT_EQ(EINVAL, errno);
+	counters_read(&b);
+	EXPECT_EQ(NULL, counters_delta(&a, &b, NULL, 0));
+}
+
+#define UNPRIV_SYSCTL "/proc/sys/kernel/unprivileged_bpf_disabled"
+
+/*
+ * Callers without CAP_BPF or CAP_SYS_ADMIN, with unprivileged BPF enabled
+ * (kernel.unprivileged_bpf_disabled=0): the kernel's limits for them hold
+ * before bpfsig looks at anything, and every refusal says EPERM only, so
+ * that they cannot learn which keys are trusted.
+ */
+FIXTURE(unpriv) {
+	struct bpfsig_key *k2048, *untrusted;
+	struct blob b;
+	char sysctl[8];
+};
+
+FIXTURE_SETUP(unpriv)
+{
+	ASSERT_EQ(0, file_read(UNPRIV_SYSCTL, self->sysctl,
+			       sizeof(self->sysctl)));
+	/* 1 would be final until reboot; Debian boots with 2. */
+	ASSERT_NE('1', self->sysctl[0]);
+	ASSERT_EQ(0, file_write(UNPRIV_SYSCTL, "0"));
+	ASSERT_EQ(0, set_mode("enforce"));
+	ASSERT_LT(0, enroll("rsa2048"));
+	self->k2048 = test_key("rsa2048");
+	self->untrusted = test_key("untrusted");
+	ASSERT_NE(NULL, self->k2048);
+	ASSERT_NE(NULL, self->untrusted);
+	make_prog(&self->b, 6, 300);
+}
+
+FIXTURE_TEARDOWN(unpriv)
+{
+	set_cap(CAP_SYS_ADMIN, true);
+	if (self->sysctl[0])
+		file_write(UNPRIV_SYSCTL, self->sysctl);
+	free_blob(&self->b);
+	bpfsig_key__free(self->k2048);
+	bpfsig_key__free(self->untrusted);
+}
+
+TEST_F(unpriv, signed_loads)
+{
+	ASSERT_EQ(0, sign_blob(&self->b, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	ASSERT_EQ(0, drop_bpf_caps());
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, 0, "accepted", 0);
+}
+
+TEST_F(unpriv, over_4096_insns_left_to_kernel_e2big)
+{
+	struct blob big;
+
+	make_prog(&big, 4097, 1);
+	ASSERT_EQ(0, drop_bpf_caps());
+	EXPECT_LOAD(&big, BPF_PROG_TYPE_SOCKET_FILTER, E2BIG, NULL, 0);
+	free_blob(&big);
+}
+
+TEST_F(unpriv, privileged_type_left_to_kernel_eperm)
+{
+	ASSERT_EQ(0, drop_bpf_caps());
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_XDP, EPERM, NULL, 0);
+}
+
+TEST_F(unpriv, untrusted_signer_eperm_not_enokey)
+{
+	ASSERT_EQ(0, sign_blob(&self->b, self->untrusted, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	ASSERT_EQ(0, drop_bpf_caps());
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EPERM, "nokey", 1);
+}
+
+TEST_F(unpriv, tampered_eperm_not_ekeyrejected)
+{
+	ASSERT_EQ(0, sign_blob(&self->b, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	self->b.insns[1].imm ^= 1;
+	ASSERT_EQ(0, drop_bpf_caps());
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EPERM, "rejected",
+		    0);
+}
+
 /* Both redirections are permanent ftrace users. */
 TEST(ftrace_cannot_be_disabled)
 {

@@ -3,41 +3,8 @@
  * bpfsig selftests: the kernel log line and the audit record of a decision,
  * read back from the kernel's log buffer. Waits out the log rate limit.
  */
-#include <regex.h>
-#include <sys/klog.h>
 #include "kselftest_harness.h"
 #include "common.h"
-
-static char *read_log(void)
-{
-	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
-	char *buf = calloc(1, size + 1);
-
-	if (buf && klogctl(3, buf, size) < 0) {	/* SYSLOG_ACTION_READ_ALL */
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* Does a line of the kernel log match the extended regex @re? */
-static bool log_has(const char *re)
-{
-	char *log = read_log(), *line, *save = NULL;
-	bool found = false;
-	regex_t r;
-
-	if (!log || regcomp(&r, re, REG_EXTENDED | REG_NOSUB)) {
-		free(log);
-		return false;
-	}
-	for (line = strtok_r(log, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save))
-		found = !regexec(&r, line, 0, NULL, 0);
-	regfree(&r);
-	free(log);
-	return found;
-}
 
 static bool audit_on(void)
 {
@@ -76,13 +43,13 @@ TEST_F(log, deny_unsigned)
 {
 	EXPECT_EQ(-EPERM, prog_load(BPF_PROG_TYPE_SOCKET_FILTER, &self->b));
 	snprintf(self->re, sizeof(self->re),
-		 "bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test signer=$",
+		 "bpfsig: action=deny verdict=unsigned errno=1 stage=syscall pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=bpfsig_test claimed_signer=$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	if (!audit_on())
 		SKIP(return, "audit=1 not on the kernel command line");
 	snprintf(self->re, sizeof(self->re),
-		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=deny verdict=unsigned errno=1 mode=enforce stage=syscall pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=\"bpfsig_test\" signer=\\?$",
+		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=deny verdict=unsigned errno=1 mode=enforce stage=syscall pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=\"bpfsig_test\" claimed_signer=\\?$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
 }
@@ -105,7 +72,7 @@ TEST_F(log, allow_signed_names_signer)
 	ASSERT_LE(0, fd);
 	close(fd);
 	snprintf(self->re, sizeof(self->re),
-		 "bpfsig: action=allow verdict=accepted errno=0 stage=verifier pid=%d comm=log_test prog_type=1 insn_cnt=%u kernel=0 prog_name=bpfsig_test signer=%s$",
+		 "bpfsig: action=allow verdict=accepted errno=0 stage=verifier pid=%d comm=log_test prog_type=1 insn_cnt=%u kernel=0 prog_name=bpfsig_test claimed_signer=%s$",
 		 getpid(), self->b.cnt, hex);
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	bpfsig_key__free(key);
@@ -138,13 +105,13 @@ TEST_F(log, hostile_name_escaped)
 	EXPECT_EQ(-1, syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr)));
 	EXPECT_EQ(EPERM, errno);
 	snprintf(self->re, sizeof(self->re),
-		 "pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=ev il\\\\n\"x=1 signer=$",
+		 "pid=%d comm=log_test prog_type=1 insn_cnt=6 kernel=0 prog_name=ev il\\\\n\"x=1 claimed_signer=$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
 	if (!audit_on())
 		SKIP(return, "audit=1 not on the kernel command line");
 	snprintf(self->re, sizeof(self->re),
-		 "pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=657620696c0a22783d31 signer=\\?$",
+		 "pid=%d uid=0 comm=\"log_test\" prog_type=1 insn_cnt=6 kernel=0 prog_name=657620696c0a22783d31 claimed_signer=\\?$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
 }
@@ -161,6 +128,116 @@ TEST_F(log, policy_change_audited)
 		 "op=bpfsig_policy change=mode old=enforce new=permissive pid=%d uid=0 comm=\"log_test\"$",
 		 getpid());
 	EXPECT_TRUE(log_has(self->re)) TH_LOG("no record /%s/", self->re);
+}
+
+static int load_named(const struct blob *b, const char *name)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)b->insns;
+	attr.insn_cnt = b->cnt;
+	attr.license = (unsigned long)"GPL";
+	snprintf(attr.prog_name, sizeof(attr.prog_name), "%s", name);
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * The log line says what happened to the load even when the mode changes
+ * while the load is checked: the decision carries the mode it was made
+ * with. A tampered program of about a million instructions is hashed for
+ * tens of milliseconds at the verifier stage; the mode drops to permissive
+ * at various moments of that.
+ */
+TEST_F(log, action_is_the_decision_made)
+{
+	static const int delay_ms[] = { 10, 30, 50, 70, 90, 120 };
+	struct bpfsig_key *key = test_key("rsa2048");
+	char name[16];
+	struct blob big;
+	unsigned int i;
+	int ret, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, key);
+	make_prog(&big, 999000, 5);
+	ASSERT_EQ(0, sign_blob(&big, key, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	big.insns[10].imm ^= 1;
+	for (i = 0; i < sizeof(delay_ms) / sizeof(delay_ms[0]); i++) {
+		ASSERT_EQ(0, set_mode("enforce"));
+		snprintf(name, sizeof(name), "race%u", i);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			usleep(delay_ms[i] * 1000);
+			_exit(set_mode("permissive") ? 1 : 0);
+		}
+		ret = load_named(&big, name);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_EQ(0, WEXITSTATUS(status));
+		if (ret == -EKEYREJECTED)
+			snprintf(self->re, sizeof(self->re),
+				 "bpfsig: action=deny verdict=rejected errno=129 stage=verifier pid=%d .* prog_name=%s ",
+				 getpid(), name);
+		else
+			snprintf(self->re, sizeof(self->re),
+				 "bpfsig: action=allow-permissive verdict=rejected errno=129 stage=verifier pid=%d .* prog_name=%s ",
+				 getpid(), name);
+		TH_LOG("mode lowered after %d ms: load %s", delay_ms[i],
+		       ret ? strerror(-ret) : "allowed");
+		EXPECT_TRUE(log_has(self->re)) TH_LOG("no line /%s/", self->re);
+	}
+	free_blob(&big);
+	bpfsig_key__free(key);
+}
+
+/*
+ * Two writers flip the mode as fast as they can: every real change is
+ * logged once, with the mode it replaced, so the changes logged add up to
+ * the final mode.
+ */
+TEST_F(log, concurrent_mode_changes_add_up)
+{
+	pid_t w[2];
+	char mode[32];
+	int i, up, down, status;
+
+	ASSERT_EQ(0, set_mode("enforce"));
+	for (i = 0; i < 2; i++) {
+		w[i] = fork();
+		ASSERT_LE(0, w[i]);
+		if (!w[i]) {
+			int k;
+
+			for (k = 0; k < 200; k++) {
+				set_mode((k + i) % 2 ? "enforce" : "permissive");
+				set_mode((k + i) % 2 ? "permissive" : "enforce");
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(w[i], waitpid(w[i], &status, 0));
+	ASSERT_LT(0, sfs_read("mode", mode, sizeof(mode)));
+	snprintf(self->re, sizeof(self->re),
+		 "bpfsig: mode permissive -> enforce by pid=(%d|%d)$", w[0], w[1]);
+	up = log_count(self->re);
+	snprintf(self->re, sizeof(self->re),
+		 "bpfsig: mode enforce -> permissive by pid=(%d|%d)$", w[0], w[1]);
+	down = log_count(self->re);
+	snprintf(self->re, sizeof(self->re),
+		 "bpfsig: mode ([a-z]+) -> \\1 by pid=(%d|%d)$", w[0], w[1]);
+	EXPECT_EQ(0, log_count(self->re));
+	TH_LOG("%d changes up, %d down, final %s", up, down, mode);
+	EXPECT_LT(0, up);
+	EXPECT_EQ(strcmp(mode, "permissive\n") ? 0 : 1, down - up);
 }
 
 TEST_HARNESS_MAIN

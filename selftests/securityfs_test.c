@@ -3,6 +3,7 @@
  * bpfsig selftests: /sys/kernel/security/bpfsig/ files (mode, lock, stats)
  * before the policy is locked; lock_test.c covers the locked state.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "common.h"
@@ -124,6 +125,58 @@ TEST_F(sfs, stats_lists_every_counter)
 		EXPECT_LE(0, stat_get(more[i]));
 	EXPECT_EQ(1, stat_get("syscall_stage"));
 	EXPECT_EQ(-EINVAL, sfs_write("stats", "0"));
+}
+
+/* Only stats is for everyone: the rest is root's. */
+TEST_F(sfs, file_modes)
+{
+	static const struct {
+		const char *name;
+		mode_t mode;
+	} files[] = {
+		{ "mode", 0600 }, { "trust", 0600 }, { "lock", 0600 },
+		{ "revoke", 0600 }, { "key_add", 0600 }, { "key_remove", 0200 },
+		{ "stats", 0444 },
+	};
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), SFS "%s", files[i].name);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
+		EXPECT_EQ(files[i].mode, st.st_mode & 07777)
+			TH_LOG("%s is %o", path, st.st_mode & 07777);
+		EXPECT_EQ(0, st.st_uid);
+	}
+}
+
+/*
+ * A write is judged by who opened the file, as for IPE and LoadPin: a
+ * privileged process writing into a descriptor it was handed cannot be
+ * made to change the policy for its unprivileged opener.
+ */
+TEST_F(sfs, writes_check_the_opener)
+{
+	int fd;
+
+	/* Opened without CAP_SYS_ADMIN, written with it: EPERM. */
+	ASSERT_EQ(0, set_cap(CAP_SYS_ADMIN, false));
+	fd = open(SFS "mode", O_WRONLY);
+	ASSERT_EQ(0, set_cap(CAP_SYS_ADMIN, true));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "off", 3));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+
+	/* Opened with it, written without it: the opener decides. */
+	fd = open(SFS "mode", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_cap(CAP_SYS_ADMIN, false));
+	EXPECT_EQ(3, write(fd, "off", 3));
+	ASSERT_EQ(0, set_cap(CAP_SYS_ADMIN, true));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

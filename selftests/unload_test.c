@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfsig selftests: the module cannot go away while a load is inside the
- * redirected bpf_check() (or the verifier below it). Unloads the module at
- * the end: the VM runs it after the suites that need it loaded.
+ * bpfsig selftests: unloading. The module cannot go away while one of its
+ * files is open or a load is inside a redirected function (or the verifier
+ * below it), and no load passes unchecked while it goes. Unloads the module
+ * at the end: the VM runs it after the suites that need it loaded.
  */
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -83,11 +85,97 @@ TEST(no_unload_while_verifying)
 	EXPECT_EQ(EWOULDBLOCK, in_flight_errno);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(0, access(SFS "mode", F_OK));
-	/* Nothing in flight any more: now it goes. */
-	EXPECT_EQ(0, syscall(SYS_delete_module, "bpfsig", O_NONBLOCK));
-	EXPECT_EQ(-1, access(SFS "mode", F_OK));
 	free_blob(&b);
 	bpfsig_key__free(key);
+}
+
+/* An open file pins the module: its file operations are module code. */
+TEST(open_file_pins_module)
+{
+	static const char *const files[] = { "stats", "mode", "lock", "revoke" };
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), SFS "%s", files[i]);
+		fd = open(path, O_RDONLY);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+		EXPECT_EQ(-1, syscall(SYS_delete_module, "bpfsig", O_NONBLOCK))
+			TH_LOG("unloaded under an open %s", files[i]);
+		EXPECT_EQ(EWOULDBLOCK, errno);
+		/* Under the old code the module is gone: leave its file be. */
+		ASSERT_EQ(0, access(SFS "mode", F_OK));
+		close(fd);
+	}
+}
+
+struct storm {
+	long slipped;	/* unsigned, loaded while the module's files existed */
+	long refused;	/* EPERM */
+	long after;	/* loaded once the module's files were gone */
+	long other;
+	int stop;
+};
+
+/*
+ * No load passes unchecked while the module goes away in enforce mode. The
+ * module removes its securityfs files before it stops redirecting
+ * bpf_check(), so an unsigned program that loads while they still exist
+ * has slipped through.
+ */
+TEST(no_unchecked_load_while_unloading)
+{
+	struct storm *st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status, err = EWOULDBLOCK, tries;
+	struct blob b;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, st);
+	ASSERT_EQ(0, set_mode("enforce"));
+	make_prog(&b, 2, 0);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED)) {
+			int fd = prog_load_flags(BPF_PROG_TYPE_SOCKET_FILTER, 0,
+						 b.insns, b.cnt, 0);
+
+			if (fd >= 0) {
+				if (!access(SFS "mode", F_OK))
+					st->slipped++;
+				else
+					st->after++;
+				close(fd);
+			} else if (fd == -EPERM) {
+				st->refused++;
+			} else {
+				st->other++;
+			}
+		}
+		_exit(0);
+	}
+	usleep(200 * 1000);
+	/* A load holds the module for a moment: try again until it goes. */
+	for (tries = 0; tries < 20000 && err == EWOULDBLOCK; tries++) {
+		err = syscall(SYS_delete_module, "bpfsig", O_NONBLOCK) ? errno : 0;
+		if (err == EWOULDBLOCK)
+			usleep(1000);
+	}
+	usleep(200 * 1000);
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("unloaded after %d tries: %ld refused, %ld slipped through, %ld loaded after, %ld other",
+	       tries, st->refused, st->slipped, st->after, st->other);
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(0, st->slipped);
+	EXPECT_LT(0, st->refused);
+	EXPECT_LT(0, st->after);
+	EXPECT_EQ(0, st->other);
+	EXPECT_EQ(-1, access(SFS "mode", F_OK));
+	free_blob(&b);
 }
 
 TEST_HARNESS_MAIN

@@ -29,19 +29,34 @@ run_suite() { # BINARY
 modprobe -d "$kdir" sha512_generic 2>/dev/null || true
 
 if [ "$phase" = lock-param ]; then
-	# A fresh boot: the module locked from the start.
-	check module_loads_locked insmod "$ko" mode=enforce lock=1
+	# A fresh boot: the module locked from the start. lock_test loads it
+	# itself (mode=enforce lock=1), watching its init half-way.
+	export BPFSIG_INSMOD=$ko BPFSIG_LOCKED_AT_LOAD=1
+	run_suite lock_test
+	check module_loaded_locked grep -q '^bpfsig ' /proc/modules
 	expect_eq lock_param_locks 1 "$(cat $SFS/lock)"
 	check lock_param_mode_not_lowered sh -c "! echo off > $SFS/mode"
 	expect_eq lock_param_mode_enforce enforce "$(cat $SFS/mode)"
 	check lock_param_rmmod_refused sh -c "! rmmod bpfsig 2>/dev/null"
-	check lock_param_unchained_key_refused sh -c \
-		"! keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/spare.der"
-	export BPFSIG_LOCKED_AT_LOAD=1
-	run_suite lock_test
+	if cat "$BPFSIG_TEST_KEYS/spare.der" > $SFS/key_add 2>/tmp/err; then
+		not_ok lock_param_unchained_key_refused
+	else
+		check lock_param_unchained_key_refused_enokey grep -q 'Required key not available' /tmp/err
+	fi
 	echo "# vm-tests done"
 	exit 0
 fi
+
+# --- kernel.ftrace_enabled=0: bpfsig cannot be a permanent ftrace user ----
+echo 0 > /proc/sys/kernel/ftrace_enabled
+if insmod "$ko" 2>/tmp/err; then
+	not_ok refused_without_ftrace; rmmod bpfsig
+else
+	check refused_without_ftrace_ebusy grep -q 'Device or resource busy' /tmp/err
+fi
+check ftrace_off_explained sh -c "dmesg | grep -q 'bpfsig: cannot hook bpf_check(): function tracing is off (kernel.ftrace_enabled=0)'"
+check ftrace_off_not_blamed_on_another_user sh -c "! dmesg | grep -q 'already redirected by another ftrace user'"
+echo 1 > /proc/sys/kernel/ftrace_enabled
 
 # --- load, defaults, unload ---------------------------------------------
 cli_without_module
@@ -51,7 +66,7 @@ expect_eq default_unlocked 0 "$(cat $SFS/lock 2>&1)"
 expect_eq keyring_exists 1 "$(grep -c ' keyring *\.bpfsig: empty' /proc/keys)"
 expect_eq require_kernel_sig_default Y \
 	"$(cat /sys/module/bpfsig/parameters/require_kernel_sig)"
-check load_logged sh -c "dmesg | grep -q 'bpfsig: loaded: mode=permissive lock=0'"
+check load_logged sh -c "dmesg | grep -q 'bpfsig: loaded: mode=permissive lock=0 trust=bpfsig '"
 check module_unloads rmmod bpfsig
 check securityfs_gone_after_unload test ! -e $SFS
 expect_eq keyring_gone_after_unload 0 "$(grep -c ' keyring *\.bpfsig' /proc/keys)"
@@ -59,6 +74,11 @@ if insmod "$ko" mode=bogus 2>/tmp/err; then
 	not_ok bad_mode_param_refused; rmmod bpfsig
 else
 	ok bad_mode_param_refused
+fi
+if insmod "$ko" trust=system 2>/tmp/err; then
+	not_ok bad_trust_param_refused; rmmod bpfsig
+else
+	check bad_trust_param_refused_einval grep -q 'Invalid argument' /tmp/err
 fi
 
 # --- enforce: the main suites ----------------------------------------------
@@ -71,6 +91,7 @@ run_suite securityfs_test
 run_suite gate_test
 run_suite malformed_test
 run_suite keyring_test
+run_suite trust_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
@@ -78,14 +99,25 @@ if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "${BPFSIG_CORPUS:-1}" != 0 ]; t
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 
-# keyutils manages .bpfsig directly
-id=$(keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>&1)
+# .bpfsig is changed through securityfs only; keyutils still lists it
+if keyctl padd asymmetric "" %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>/tmp/err; then
+	not_ok keyctl_padd_refused
+else
+	check keyctl_padd_refused_eacces grep -q 'Permission denied' /tmp/err
+fi
+exec 3<> $SFS/key_add
+cat "$BPFSIG_TEST_KEYS/spare.der" >&3
+read -r id <&3
+exec 3>&-
 case "$id" in
-[0-9]*) ok keyctl_padd_enrolls ;;
-*) not_ok keyctl_padd_enrolls "$id" ;;
+[0-9]*) ok securityfs_key_add_enrolls ;;
+*) not_ok securityfs_key_add_enrolls "$id" ;;
 esac
-check keyctl_lists_key sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;'"
-check keyctl_unlink_removes keyctl unlink "$id" %:.bpfsig
+check keyctl_lists_keyring sh -c "keyctl rdescribe %:.bpfsig | grep -q '^keyring;0;0;0f0b0000;.bpfsig$'"
+check keyctl_lists_key sh -c "keyctl show %:.bpfsig | grep -q '^ *$id .* asymmetric: bpfsig test spare'"
+check keyctl_unlink_refused sh -c "! keyctl unlink $id %:.bpfsig"
+check securityfs_key_remove_removes sh -c "echo $id > $SFS/key_remove"
+check key_removed sh -c "! keyctl show %:.bpfsig | grep -q '^ *$id '"
 
 # the log line and audit record formats
 run_suite log_test
@@ -112,8 +144,10 @@ fi
 check module_unloads_after_holder rmmod bpfsig
 
 # --- require_chain: only keys vouched for by the builtin/secondary keys ------
-check module_loads_require_chain insmod "$ko" require_chain=1
-if keyctl padd asymmetric '' %:.bpfsig < "$BPFSIG_TEST_KEYS/spare.der" 2>/tmp/err; then
+check module_loads_require_chain insmod "$ko" require_chain=1 trust=bpfsig+system
+expect_eq trust_param_system bpfsig+system "$(cat /sys/module/bpfsig/parameters/trust)"
+expect_eq trust_file_system bpfsig+system "$(cat $SFS/trust)"
+if cat "$BPFSIG_TEST_KEYS/spare.der" > $SFS/key_add 2>/tmp/err; then
 	not_ok require_chain_refuses_self_signed
 else
 	check require_chain_refuses_self_signed_enokey grep -q 'Required key not available' /tmp/err
@@ -127,9 +161,11 @@ check module_unloads_kernel_exempt rmmod bpfsig
 
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
-check enroll_before_lock sh -c "keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/rsa2048.der"
+check enroll_before_lock sh -c "cat $BPFSIG_TEST_KEYS/rsa2048.der > $SFS/key_add"
+check trust_system_before_lock sh -c "echo bpfsig+system > $SFS/trust"
 cli_lock
 run_suite lock_test
+check trust_narrowed_after_lock sh -c "dmesg | grep -q 'bpfsig: trust bpfsig+system -> bpfsig by pid='"
 check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
 
 # --- the kernel log ----------------------------------------------------------

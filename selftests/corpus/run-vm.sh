@@ -64,7 +64,9 @@ elapsed() { echo $(( $(date +%s) - t0 )); }
 setup() {
 	expect_eq module_enforcing enforce "$(cat $SFS/mode 2>&1)"
 	check guest_btf_is_the_signing_target cmp /sys/kernel/btf/vmlinux "$out/vmlinux.btf"
-	keyid=$(keyctl padd asymmetric "" %:.bpfsig < "$out/keys/corpus.der" 2>&1)
+	exec 3<> $SFS/key_add
+	keyid=$(cat "$out/keys/corpus.der" 2>&1 >&3 && head -n 1 <&3)
+	exec 3>&-
 	case "$keyid" in
 	[0-9]*) ok corpus_key_enrolled ;;
 	*) not_ok corpus_key_enrolled "$keyid"; keyid= ;;
@@ -88,7 +90,7 @@ cleanup() {
 		[ -d "$c" ] && rmdir "$c"
 	done
 	rm -rf "$pins" /sys/fs/bpf/xdp_jmp /sys/fs/bpf/xdp /sys/fs/bpf/tc /tmp/corpus.*
-	[ -z "$keyid" ] || keyctl unlink "$keyid" %:.bpfsig >/dev/null
+	[ -z "$keyid" ] || echo "$keyid" > $SFS/key_remove
 	expect_eq cleanup_module_still_enforcing enforce "$(cat $SFS/mode 2>&1)"
 	expect_eq cleanup_no_corpus_program_left 0 \
 		"$(bpftool prog show 2>/dev/null | grep -cE 'name (xdp_fw|tc_drop_port|sock_drop_d|cg_e|cg_in|cg_sock|glob_|tp_getpgid|raw_sys_enter|kp_unl|krp_unl|fentry_unl|fexit_unl|lsm_sock|iter_tasks|perf_sample|ksym_percpu|kfunc_syskey|kconfig_only|up_target|typeless_addr)')"

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * bpfsig key add | list | remove: the module's ".bpfsig" keyring of
- * trusted signing certificates.
+ * trusted signing certificates. Listed with keyutils; changed through the
+ * module's securityfs files key_add and key_remove (the keyring refuses
+ * keyctl changes).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +57,44 @@ static key_serial_t find_keyring(void)
 	return -1;
 }
 
+/* Write @len bytes to the module's securityfs file @name; with @serial,
+ * read back the serial the write produced. 0, or -errno. */
+static int secfs_key_write(const char *name, const void *buf, size_t len,
+			   key_serial_t *serial)
+{
+	const char *dir = getenv("BPFSIG_SECURITYFS");
+	char path[512], out[32];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s",
+		 dir && *dir ? dir : "/sys/kernel/security/bpfsig", name);
+	fd = open(path, (serial ? O_RDWR : O_WRONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	if (write(fd, buf, len) < 0) {
+		err = -errno;
+	} else if (serial) {
+		n = read(fd, out, sizeof(out) - 1);
+		if (n <= 0) {
+			err = -EIO;
+		} else {
+			out[n] = 0;
+			*serial = atoi(out);
+		}
+	}
+	close(fd);
+	return err;
+}
+
 static const char *key_why(int err)
 {
 	switch (err) {
+	case ENOENT:
+		return "bpfsig module not loaded (no securityfs file)";
 	case EACCES:
 	case EPERM:
-		return "permission denied (root needed, or the keyring is locked)";
+		return "permission denied (needs CAP_SYS_ADMIN)";
 	case EKEYREJECTED:
 		return "rejected by the keyring's restriction (certificate not signed by a trusted key?)";
 	case EBADMSG:
@@ -72,7 +108,7 @@ static const char *key_why(int err)
 
 static int key_add(const char *path)
 {
-	key_serial_t ring, k;
+	key_serial_t k;
 	void *der = NULL;
 	size_t n;
 	int err, ret = 1;
@@ -83,13 +119,10 @@ static int key_add(const char *path)
 		      "not an X.509 certificate (PEM or DER)" : strerror(-err));
 		return 1;
 	}
-	ring = find_keyring();
-	if (ring < 0)
-		goto out;
-	k = add_key("asymmetric", NULL, der, n, ring);
-	if (k < 0) {
+	err = secfs_key_write("key_add", der, n, &k);
+	if (err) {
 		p_err("%s: adding to keyring %s: %s", path, KEYRING_DESC,
-		      key_why(errno));
+		      key_why(-err));
 		goto out;
 	}
 	if (json_output) {
@@ -172,8 +205,8 @@ static int key_list(void)
 static int key_remove(const char *id)
 {
 	key_serial_t ring, *keys, k = 0;
-	char *end, *desc;
-	int n, i, matches = 0;
+	char *end, *desc, serial[16];
+	int n, i, err, matches = 0;
 	long v;
 
 	keys = ring_keys(&ring, &n);
@@ -206,9 +239,11 @@ static int key_remove(const char *id)
 		p_err("'%s' matches %d keys: give the numeric id", id, matches);
 		return 1;
 	}
-	if (keyctl_unlink(k, ring) < 0) {
+	snprintf(serial, sizeof(serial), "%d", k);
+	err = secfs_key_write("key_remove", serial, strlen(serial), NULL);
+	if (err) {
 		p_err("removing key %d from %s: %s", k, KEYRING_DESC,
-		      key_why(errno));
+		      key_why(-err));
 		return 1;
 	}
 	return 0;
