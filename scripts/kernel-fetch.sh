@@ -65,7 +65,7 @@ mkdir -p "$dir/boot"
 sed -i -e "s|^include /usr/src/|include $dir/usr/src/|" \
 	-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$dir/usr/src/|" "$hdr/Makefile"
 if command -v depmod >/dev/null 2>&1; then
-	depmod -b "$dir" "$rel" || die "depmod -b $dir $rel failed"
+	depmod -b "$dir" "$rel" 2>/dev/null || die "depmod -b $dir $rel failed"
 fi
 touch "$dir/.complete"
 echo "$dir"
