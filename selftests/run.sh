@@ -55,6 +55,9 @@ done
 # --- the tools against the spec: an independent signer, byte for byte ------
 selftests/spec_test.sh 2>&1 | tap
 
+# --- bpfsig-apply's reading of /etc/bpfsig ----------------------------------
+selftests/testbed/apply-check.sh 2>&1 | tap
+
 # --- VM -------------------------------------------------------------------
 if [ $host_only = 0 ]; then
 	for phase in main lock-param; do
