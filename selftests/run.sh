@@ -69,6 +69,13 @@ if [ $host_only = 0 ]; then
 	done
 fi
 
+# --- the test bed: the packages on a Debian host booted by systemd --------
+if [ $host_only = 0 ]; then
+	selftests/testbed/run.sh 2>&1 | tee "$log/testbed.txt" | tap
+	grep -q '^# testbed done' "$log/testbed.txt" ||
+		fail_setup testbed "the test bed did not run to the end"
+fi
+
 pass=$(grep -Ec '^ok [0-9]+ ' "$log/all.tap")
 skip=$(grep -Ec '^ok [0-9]+ .*# SKIP' "$log/all.tap")
 fail=$(grep -Ec '^not ok [0-9]+ ' "$log/all.tap")
