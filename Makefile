@@ -7,7 +7,8 @@ include scripts/kernel-abi.mk
 KDIR ?= /usr/src/linux-headers-$(KRELEASE)
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
-.PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean
+.PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean \
+	deb testbed
 
 all: module tools
 
@@ -57,6 +58,14 @@ bench-smoke:
 
 checkpatch:
 	scripts/checkpatch.sh
+
+# The Debian packages (build/deb/), and the test bed that installs them on a
+# Debian 12 host booted by systemd in QEMU (Documentation/testbed.md).
+deb:
+	scripts/build-debs.sh
+
+testbed: tools
+	selftests/testbed/run.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true

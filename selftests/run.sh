@@ -56,6 +56,9 @@ done
 # --- the tools against the spec: an independent signer, byte for byte ------
 selftests/spec_test.sh 2>&1 | tap
 
+# --- bpfsig-apply's reading of /etc/bpfsig ----------------------------------
+selftests/testbed/apply-check.sh 2>&1 | tap
+
 # --- VM -------------------------------------------------------------------
 if [ $host_only = 0 ]; then
 	for phase in main lock-param; do
@@ -67,6 +70,13 @@ if [ $host_only = 0 ]; then
 	done
 	# the module's suites on every other kernel of scripts/kernels.list
 	selftests/kernels.sh 2>&1 | tee "$log/kernels.txt" | tap
+fi
+
+# --- the test bed: the packages on a Debian host booted by systemd --------
+if [ $host_only = 0 ]; then
+	selftests/testbed/run.sh 2>&1 | tee "$log/testbed.txt" | tap
+	grep -q '^# testbed done' "$log/testbed.txt" ||
+		fail_setup testbed "the test bed did not run to the end"
 fi
 
 pass=$(grep -Ec '^ok [0-9]+ ' "$log/all.tap")

@@ -13,13 +13,14 @@
 #include "main.h"
 
 /* The preload library: $BPFSIG_PRELOAD, else next to the executable
- * (build tree: ../preload/, installed: ../lib/). */
+ * (build tree: ../preload/, installed: ../lib/, Debian: ../lib/bpfsig/). */
 static int find_preload(char *buf, size_t len)
 {
 	static const char *const rel[] = {
 		"../preload/libbpfsig-preload.so",
 		"../lib/libbpfsig-preload.so",
 		"../lib/x86_64-linux-gnu/libbpfsig-preload.so",
+		"../lib/bpfsig/libbpfsig-preload.so",
 	};
 	char exe[PATH_MAX], *dir;
 	const char *env = getenv("BPFSIG_PRELOAD");

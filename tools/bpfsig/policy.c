@@ -2,7 +2,9 @@
 /*
  * bpfsig status | mode | lock | revoke: the module's securityfs interface,
  * /sys/kernel/security/bpfsig/{mode,lock,stats,revoke}.
- * $BPFSIG_SECURITYFS overrides the directory (tests).
+ * $BPFSIG_SECURITYFS overrides the directory (tests). status also shows the
+ * policy applied at boot, as bpfsig-apply(8) recorded it in
+ * /run/bpfsig/boot-policy ($BPFSIG_BOOT_POLICY overrides the path).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include "main.h"
 
 #define SECFS_DIR "/sys/kernel/security/bpfsig"
+#define BOOT_POLICY "/run/bpfsig/boot-policy"
 
 static const char *secfs_dir(void)
 {
@@ -143,6 +146,75 @@ static void stats_json(const char *text)
 	jsonw_end_object(json_wtr);
 }
 
+/*
+ * The boot policy record: NAME=VALUE lines. Text: "boot policy (FILE):" and
+ * one indented "NAME: VALUE" line each. JSON: the object "boot_policy", a
+ * NAME given several times (key, error) as an array. Nothing if no record.
+ */
+static void print_boot_policy(void)
+{
+	const char *path = getenv("BPFSIG_BOOT_POLICY");
+	char *names[256], *vals[256], *line = NULL, *eq;
+	size_t cap = 0, n = 0, i, j, k;
+	ssize_t len;
+	FILE *f;
+
+	if (!path || !*path)
+		path = BOOT_POLICY;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (n < 256 && (len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = 0;
+		eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		names[n] = strdup(line);
+		vals[n] = strdup(eq + 1);
+		if (!names[n] || !vals[n]) {
+			free(names[n]);
+			free(vals[n]);
+			break;
+		}
+		n++;
+	}
+	free(line);
+	fclose(f);
+	if (!json_output) {
+		printf("boot policy (%s):\n", path);
+		for (i = 0; i < n; i++)
+			printf("\t%s: %s\n", names[i], vals[i]);
+	} else {
+		jsonw_name(json_wtr, "boot_policy");
+		jsonw_start_object(json_wtr);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < i && strcmp(names[j], names[i]); j++)
+				;
+			if (j < i)
+				continue;	/* printed with its first */
+			for (k = i + 1; k < n && strcmp(names[k], names[i]); k++)
+				;
+			if (k == n) {
+				jsonw_string_field(json_wtr, names[i], vals[i]);
+				continue;
+			}
+			jsonw_name(json_wtr, names[i]);
+			jsonw_start_array(json_wtr);
+			for (k = i; k < n; k++)
+				if (!strcmp(names[k], names[i]))
+					jsonw_string(json_wtr, vals[k]);
+			jsonw_end_array(json_wtr);
+		}
+		jsonw_end_object(json_wtr);
+	}
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		free(vals[i]);
+	}
+}
+
 static const char *const status_attrs[] = { "mode", "lock", "stats" };
 #define STATUS_CNT (sizeof(status_attrs) / sizeof(status_attrs[0]))
 
@@ -155,6 +227,7 @@ static void show_status(char val[STATUS_CNT][4096])
 		jsonw_string_field(json_wtr, "mode", val[0]);
 		jsonw_string_field(json_wtr, "lock", val[1]);
 		stats_json(val[2]);
+		print_boot_policy();
 		jsonw_end_object(json_wtr);
 		return;
 	}
@@ -164,6 +237,7 @@ static void show_status(char val[STATUS_CNT][4096])
 		else
 			printf("%s: %s\n", status_attrs[i], val[i]);
 	}
+	print_boot_policy();
 }
 
 int do_status(int argc, char **argv)

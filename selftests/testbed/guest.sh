@@ -1,0 +1,240 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The test bed's checks inside the Debian host (selftests/testbed/run.sh
+# boots it). Started by bpfsig-testbed.service (Type=exec) at every boot;
+# the boot's name is testbed.stage=NAME on the kernel command line. Waits
+# for the boot to finish, runs the checks of that stage, writes TAP lines
+# to the second serial port (the host collects them), powers off.
+set -u
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH LC_ALL=C
+here=/usr/local/lib/bpfsig-testbed
+state=/var/lib/bpfsig-testbed
+SFS=/sys/kernel/security/bpfsig
+mkdir -p "$state"
+
+stage=$(sed -n 's/.*testbed\.stage=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
+[ -n "$stage" ] || exit 0	# booted by hand: no tests
+tapdev=/dev/ttyS1
+stty -F $tapdev raw -echo 2>/dev/null
+tap() { echo "$*" >>"$state/$stage.tap"; echo "$*" >$tapdev; }
+: >"$state/$stage.tap"
+
+n=0
+ok() { n=$((n + 1)); tap "ok $n testbed.$stage.$1"; }
+not_ok() { n=$((n + 1)); tap "not ok $n testbed.$stage.$1${2:+ # $2}"; }
+comment() { sed 's/^/#   /' | while IFS= read -r l; do tap "$l"; done; }
+check() {
+	name=$1; shift
+	if "$@" >/tmp/check.out 2>&1; then ok "$name"; else
+		not_ok "$name"; comment </tmp/check.out; fi
+}
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want '$2', got '$3'"; fi
+}
+# expect_run NAME STATUS PATTERN COMMAND...: COMMAND exits with STATUS and
+# its output matches the extended regex PATTERN
+expect_run() {
+	name=$1 want=$2 pat=$3; shift 3
+	"$@" >/tmp/run.out 2>&1
+	got=$?
+	if [ "$got" = "$want" ] && { [ -z "$pat" ] || grep -Eq -- "$pat" /tmp/run.out; }; then
+		ok "$name"
+	else
+		not_ok "$name" "exit $got (want $want), output:"
+		comment </tmp/run.out
+		tap "#   (wanted /$pat/)"
+	fi
+}
+stat() { awk -v k="$1" '$1 == k { print $2 }' $SFS/stats; }
+policy() { sed -n "s/^$1=//p" /run/bpfsig/boot-policy; }
+finish() {
+	tap "# checks took $(($(cut -d. -f1 /proc/uptime) - t_checks)) s"
+	tap "# testbed-guest done $stage"
+	sync
+	systemctl poweroff --no-block
+	exit 0
+}
+
+# --- the boot -------------------------------------------------------------
+tap "# testbed stage $stage: $(uname -r), up $(cut -d' ' -f1 /proc/uptime) s"
+sysstate=$(timeout 300 systemctl is-system-running --wait 2>&1)
+tap "# boot finished after $(cut -d' ' -f1 /proc/uptime) s: $sysstate"
+t_checks=$(cut -d. -f1 /proc/uptime)
+failed=$(systemctl --failed --plain --no-legend | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')
+journalctl -b -o short-monotonic >"$state/$stage.journal" 2>&1
+
+# --- checks shared by the boots with bpfsig installed ----------------------
+# signed/unsigned/revoked loads under enforce; with "logs", each refusal's
+# line in the kernel log too (after a pause: the module's log lines are
+# rate limited, 10 in 5 s, and every load libbpf makes is logged)
+loads_enforced() {
+	rm -rf /sys/fs/bpf/tb; mkdir -p /sys/fs/bpf/tb
+	u0=$(stat unsigned) r0=$(stat revoked)
+	[ "${1:-}" != logs ] || sleep 5
+	expect_run unsigned_object_refused_eperm 255 'Operation not permitted' \
+		bpftool prog load $here/hello.bpf.o /sys/fs/bpf/tb/unsigned
+	check unsigned_refusal_counted test "$(stat unsigned)" -gt "$u0"
+	[ "${1:-}" != logs ] || check unsigned_refusal_in_journal sh -c \
+		"journalctl -b -k -o cat | grep -q 'bpfsig: action=deny verdict=unsigned errno=1 .*comm=bpftool'"
+	[ "${1:-}" != logs ] || sleep 5
+	expect_run revoked_statement_refused 1 'Key has been revoked' \
+		bpfsig load $here/hello.revoked.o /sys/fs/bpf/tb/revoked
+	check revoked_refusal_counted test "$(stat revoked)" -gt "$r0"
+	[ "${1:-}" != logs ] || check revoked_refusal_in_journal sh -c \
+		"journalctl -b -k -o cat | grep -q 'bpfsig: action=deny verdict=revoked errno=128 .*comm=bpfsig'"
+	expect_run signed_object_loads_with_bpfsig_load 0 'loaded count_packets' \
+		bpfsig load $here/hello.signed.o /sys/fs/bpf/tb/load
+	expect_run signed_object_loads_with_bpfsig_exec_bpftool 0 '' \
+		bpfsig exec --sigs $here/hello.signed.o -- \
+		bpftool prog loadall $here/hello.signed.o /sys/fs/bpf/tb/exec
+	check bpftool_pinned_the_program test -e /sys/fs/bpf/tb/exec/count_packets
+	rm -rf /sys/fs/bpf/tb
+}
+
+# The policy of the configuration made for the first boot (mkimage.sh):
+# enforce, locked, two keys, one object's statements revoked.
+policy_as_configured() {
+	check module_loaded test -d /sys/module/bpfsig
+	expect_eq module_from_dkms "/lib/modules/$(uname -r)/updates/dkms/bpfsig.ko" \
+		"$(modinfo -n bpfsig 2>&1)"
+	expect_eq applied_by_initramfs initramfs "$(policy applied_by)"
+	expect_eq applied_without_error 0 "$(policy errors)"
+	expect_eq mode_enforce enforce "$(cat $SFS/mode)"
+	expect_eq locked 1 "$(cat $SFS/lock)"
+	expect_eq mode_from_config "/etc/bpfsig/bpfsig.conf" "$(policy mode.from | cut -d: -f1)"
+	expect_eq two_keys_enrolled 2 "$(policy keys)"
+	check keys_listed_by_bpfsig sh -c "bpfsig key list > /tmp/keys &&
+		grep -q 'bpfsig testbed one' /tmp/keys && grep -q 'bpfsig testbed two' /tmp/keys"
+	expect_eq revocations_applied "$(grep -c '^[0-9a-f]' /etc/bpfsig/revoked)" \
+		"$(grep -c . $SFS/revoke)"
+	expect_eq service_active active "$(systemctl is-active bpfsig.service)"
+	check service_reports_initramfs sh -c \
+		"journalctl -b -u bpfsig.service | grep -q 'policy applied by the initramfs'"
+	expect_run status_shows_boot_policy 0 'applied_by: initramfs' bpfsig status
+	check status_shows_where_mode_came_from sh -c \
+		"bpfsig status | grep -Eq 'mode.from: /etc/bpfsig/bpfsig.conf:[0-9]+'"
+}
+
+# systemd 252 loads its own cgroup programs unsigned, and is refused: it
+# then runs units without their IP firewall and device ACL (PLATFORM.md).
+# These checks pin that behaviour until trusted loaders exist; they fail
+# (and must be revisited) the day it changes.
+systemd_bpf_refused() {
+	expect_run known_limitation_ip_firewall_not_applied_under_enforce 0 '' \
+		systemd-run --quiet --wait --pipe -p IPAddressDeny=any \
+		ping -c 1 -W 2 127.0.0.1
+	expect_run known_limitation_device_acl_not_applied_under_enforce 0 '' \
+		systemd-run --quiet --wait --pipe -p DevicePolicy=strict \
+		-p DeviceAllow=/dev/null head -c 1 /dev/zero
+	check systemd_says_it_runs_without_firewall sh -c \
+		"journalctl -b -o cat -t systemd | grep -q 'unit configures an IP firewall, but the local system does not support BPF/cgroup firewalling'"
+	check systemd_probe_refusals_logged sh -c \
+		"dmesg | grep -q 'bpfsig: action=deny verdict=unsigned .*comm=systemd'"
+}
+
+case "$stage" in
+install)
+	# Packages installed with apt in the root filesystem, configured, first boot.
+	expect_eq boot_completes_running running "$sysstate"
+	expect_eq no_failed_units "" "$failed"
+	policy_as_configured
+	check no_bpfsig_errors_in_journal sh -c \
+		"! journalctl -b -p err -o cat | grep -i bpfsig"
+	check module_signed_by_dkms_key sh -c \
+		"modinfo -F signer bpfsig | grep -q 'DKMS module signing key'"
+	loads_enforced logs
+	expect_run locked_mode_not_lowered 1 'locked' bpfsig mode permissive
+	expect_run locked_module_not_unloaded 1 '' rmmod bpfsig
+	systemd_bpf_refused
+	# what the next boot must apply again
+	{ cat $SFS/mode $SFS/lock; bpfsig key list | cut -f2 | sort; sort $SFS/revoke; } \
+		>"$state/policy-install"
+	;;
+second)
+	# The same configuration, booted again.
+	expect_eq boot_completes_running running "$sysstate"
+	policy_as_configured
+	{ cat $SFS/mode $SFS/lock; bpfsig key list | cut -f2 | sort; sort $SFS/revoke; } \
+		>"$state/policy-second"
+	check same_policy_as_first_boot cmp "$state/policy-install" "$state/policy-second"
+	loads_enforced
+	# Break the configuration for the next boot: an unknown mode, a file
+	# that is not a certificate, one that cannot be read.
+	cp /etc/bpfsig/bpfsig.conf "$state/bpfsig.conf.good"
+	sed -i 's/^mode = .*/mode = enforcing/' /etc/bpfsig/bpfsig.conf
+	echo "not a certificate" >/etc/bpfsig/keys.d/garbage.pem
+	ln -s /nonexistent/gone.der /etc/bpfsig/keys.d/gone.der
+	;;
+broken)
+	# Documented outcome (bpfsig.conf(5), ERRORS): fail closed (enforce),
+	# not locked, valid keys enrolled, each error in the journal, the unit
+	# failed, the boot complete.
+	expect_eq boot_completes_degraded degraded "$sysstate"
+	expect_eq only_bpfsig_service_failed bpfsig.service "$failed"
+	expect_eq mode_enforce_fail_closed enforce "$(cat $SFS/mode)"
+	expect_eq not_locked_on_error 0 "$(cat $SFS/lock)"
+	expect_eq mode_from_says_fail_closed "fail-closed: error in /etc/bpfsig/bpfsig.conf" \
+		"$(policy mode.from)"
+	expect_eq valid_keys_still_enrolled 2 "$(policy keys)"
+	journalctl -b -o cat -t bpfsig-apply >/tmp/apply.log
+	check journal_names_unknown_mode grep -Eq \
+		"^/etc/bpfsig/bpfsig.conf:[0-9]+: mode: unknown value 'enforcing' \\(expected off, permissive or enforce\\)$" /tmp/apply.log
+	check journal_names_bad_certificate grep -qx \
+		'/etc/bpfsig/keys.d/garbage.pem: not an X.509 certificate (PEM or DER)' /tmp/apply.log
+	check journal_names_unreadable_file grep -qx \
+		'/etc/bpfsig/keys.d/gone.der: cannot be read (No such file or directory)' /tmp/apply.log
+	expect_eq lock_from_says_fail_closed "fail-closed: error in /etc/bpfsig/bpfsig.conf" \
+		"$(policy lock.from)"
+	check unit_repeats_errors sh -c "journalctl -b -u bpfsig.service -p err -o cat |
+		grep -q 'at boot (initramfs): /etc/bpfsig/keys.d/garbage.pem'"
+	loads_enforced
+	# Repair without a reboot (the policy is not locked): fix the files,
+	# restart the unit; the configured lock then applies.
+	cp "$state/bpfsig.conf.good" /etc/bpfsig/bpfsig.conf
+	rm -f /etc/bpfsig/keys.d/garbage.pem /etc/bpfsig/keys.d/gone.der
+	expect_run check_after_repair 0 'errors=0' bpfsig-apply --check
+	check repaired_by_restart systemctl restart bpfsig.service
+	expect_eq repaired_service_active active "$(systemctl is-active bpfsig.service)"
+	expect_eq repaired_locked 1 "$(cat $SFS/lock)"
+	expect_eq repaired_no_failed_units "" \
+		"$(systemctl --failed --plain --no-legend | awk '{ print $1 }')"
+	;;
+recover)
+	# The locked host booted with bpfsig.mode=permissive bpfsig.lock=no.
+	expect_eq boot_completes_running running "$sysstate"
+	expect_eq mode_permissive_from_cmdline permissive "$(cat $SFS/mode)"
+	expect_eq not_locked_from_cmdline 0 "$(cat $SFS/lock)"
+	expect_eq mode_from_kernel_command_line "kernel command line" "$(policy mode.from)"
+	expect_eq keys_enrolled 2 "$(policy keys)"
+	a0=$(stat unsigned)
+	expect_run unsigned_loads_in_permissive 0 '' \
+		bpftool prog load $here/hello.bpf.o /sys/fs/bpf/recover
+	check unsigned_still_counted test "$(stat unsigned)" -gt "$a0"
+	rm -f /sys/fs/bpf/recover
+	# Not locked: the module can go (the packages are purged next, from
+	# the host: scripts/testbed/purge.sh).
+	check unlocked_module_unloads rmmod bpfsig
+	;;
+removed)
+	# After the purge (scripts/testbed/purge.sh): a host without bpfsig.
+	expect_eq boot_completes_running running "$sysstate"
+	expect_eq no_failed_units "" "$failed"
+	check no_module test ! -d /sys/module/bpfsig
+	check nothing_in_journal_from_bpfsig sh -c \
+		"! journalctl -b -o cat | grep -v bpfsig-testbed | grep -i bpfsig"
+	expect_run unsigned_object_loads 0 '' \
+		bpftool prog load $here/hello.bpf.o /sys/fs/bpf/removed
+	rm -f /sys/fs/bpf/removed
+	expect_run systemd_ip_firewall_applies_again 1 '' \
+		systemd-run --quiet --wait --pipe -p IPAddressDeny=any \
+		ping -c 1 -W 2 127.0.0.1
+	expect_run systemd_device_acl_applies_again 1 'Operation not permitted' \
+		systemd-run --quiet --wait --pipe -p DevicePolicy=strict \
+		-p DeviceAllow=/dev/null head -c 1 /dev/zero
+	;;
+*)
+	not_ok "unknown_stage" "$stage"
+	;;
+esac
+finish
