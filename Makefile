@@ -7,7 +7,7 @@ include scripts/kernel-abi.mk
 KDIR ?= /usr/src/linux-headers-$(KRELEASE)
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
-.PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean
+.PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean fuzz
 
 all: module tools
 
@@ -46,8 +46,12 @@ bench-smoke:
 checkpatch:
 	scripts/checkpatch.sh
 
+fuzz:
+	fuzz/run.sh --long
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean || true
 	$(MAKE) -C tools clean || true
 	$(MAKE) -C selftests clean || true
+	$(MAKE) -C fuzz clean || true

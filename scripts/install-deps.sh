@@ -8,7 +8,8 @@ krel="$(abi KABI)-$(abi KFLAVOR)"
 
 pkgs="build-essential make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libssl-dev
 openssl libkeyutils-dev keyutils pkg-config bpftool iproute2 qemu-system-x86
-busybox-static cpio kmod linux-headers-$krel linux-source-6.1 python3 gnuplot-nox"
+busybox-static cpio kmod linux-headers-$krel linux-source-6.1 python3 gnuplot-nox
+libclang-rt-14-dev"
 
 missing=""
 for p in $pkgs; do
