@@ -120,6 +120,9 @@ check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0
 run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
 
+# --- stress and soak (Documentation/reliability.md) -------------------------
+"$top/selftests/stress.sh" 2>&1
+
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
 check enroll_before_lock sh -c "keyctl padd asymmetric '' %:.bpfsig < $BPFSIG_TEST_KEYS/rsa2048.der"
