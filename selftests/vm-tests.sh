@@ -122,6 +122,8 @@ check module_unloads_kernel_exempt rmmod bpfsig
 
 # --- stress and soak (Documentation/reliability.md) -------------------------
 "$top/selftests/stress.sh" 2>&1
+# --reader-closes until securityfs files pin the module (hardening branch)
+"$top/selftests/soak.sh" --reader-closes 2>&1
 
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
