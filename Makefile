@@ -8,7 +8,7 @@ KDIR ?= /usr/src/linux-headers-$(KRELEASE)
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
 .PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean \
-	deb testbed
+	deb testbed fuzz
 
 all: module tools
 
@@ -67,8 +67,12 @@ deb:
 testbed: tools
 	selftests/testbed/run.sh
 
+fuzz:
+	fuzz/run.sh --long
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean || true
 	$(MAKE) -C tools clean || true
 	$(MAKE) -C selftests clean || true
+	$(MAKE) -C fuzz clean || true

@@ -150,13 +150,15 @@ int bpfsig_tail_parse(const void *tail, u32 tail_len, u64 buf_len,
 {
 	const u8 *end = (const u8 *)tail + tail_len;
 	const struct bpfsig_statement *st;
+	struct bpfsig_trailer t;
 	u32 tot, sig, pad;
 	int dlen, err;
 
 	if (tail_len < BPFSIG_TRAILER_SIZE || tail_len > buf_len)
 		return -ENODATA;
-	err = bpfsig_trailer_parse((const void *)(end - BPFSIG_TRAILER_SIZE),
-				   buf_len, &tot, &sig);
+	/* A copy: the buffer's length need not be a multiple of 4 yet. */
+	memcpy(&t, end - BPFSIG_TRAILER_SIZE, sizeof(t));
+	err = bpfsig_trailer_parse(&t, buf_len, &tot, &sig);
 	if (err)
 		return err;
 	if (tot > tail_len)

@@ -42,6 +42,7 @@ if [ -x tools/tests/run.sh ]; then
 	tools/tests/run.sh 2>&1 |
 		sed 's/^\([0-9]* passed, [0-9]* failed\)/# tools: \1/' | tap
 fi
+fuzz/run.sh 2>&1 | tap
 
 # --- keys for the VM tests -------------------------------------------------
 keys=build/selftests/keys

@@ -159,6 +159,11 @@ check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0
 run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
 
+# --- stress and soak (Documentation/reliability.md) -------------------------
+"$top/selftests/stress.sh" 2>&1
+# --reader-closes until securityfs files pin the module (hardening branch)
+"$top/selftests/soak.sh" --reader-closes 2>&1
+
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
 check enroll_before_lock sh -c "cat $BPFSIG_TEST_KEYS/rsa2048.der > $SFS/key_add"
