@@ -34,7 +34,7 @@ for rel in "$@"; do
 		--out "$top/build/selftests/vm-$rel" --append audit=1 \
 		--env BPFSIG_KO="$mods/bpfsig.ko" \
 		--env BPFSIG_TEST_MODULES="$mods/selftests/modules" \
-		--env BPFSIG_KDIR="$kdir" --env BPFSIG_CORPUS=0 \
+		--env BPFSIG_KDIR="$kdir" --env BPFSIG_LEAN=1 \
 		-- selftests/vm-tests.sh main >"$log/vm-$rel.txt" 2>&1
 	sed -E "s/^(not ok|ok) ([0-9]+) /\1 \2 $tag./" "$log/vm-$rel.txt"
 	if grep -q '^# vm-tests done' "$log/vm-$rel.txt"; then

@@ -6,8 +6,8 @@
 #   selftests/vm-tests.sh [main|lock-param]
 # On a kernel other than the pinned one (selftests/kernels.sh):
 # BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
-# BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_CORPUS=0 (skip
-# the corpus of real programs).
+# BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_LEAN=1 (the
+# module's own suites only: no corpus of real programs, stress or soak).
 set -u
 phase=${1:-main}
 top=$(pwd)
@@ -95,7 +95,8 @@ run_suite trust_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
-if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "${BPFSIG_CORPUS:-1}" != 0 ]; then
+lean=${BPFSIG_LEAN:-0}
+if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "$lean" = 0 ]; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 
@@ -160,9 +161,10 @@ run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
 
 # --- stress and soak (Documentation/reliability.md) -------------------------
-"$top/selftests/stress.sh" 2>&1
-# --reader-closes until securityfs files pin the module (hardening branch)
-"$top/selftests/soak.sh" --reader-closes 2>&1
+if [ "$lean" = 0 ]; then
+	"$top/selftests/stress.sh" 2>&1
+	"$top/selftests/soak.sh" 2>&1
+fi
 
 # --- lock at run time, last: the lock holds until reboot ------------------
 check module_loads_for_lock insmod "$ko" mode=enforce
