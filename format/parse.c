@@ -273,6 +273,19 @@ static int der_expect(const u8 **p, const u8 *end, u8 want, const u8 **val,
 	return err ? err : tag == want ? 0 : -EBADMSG;
 }
 
+/* The region [*p, *end) is exactly one @want element: descend into it. */
+static int der_enter(const u8 **p, const u8 **end, u8 want)
+{
+	const u8 *v;
+	u32 len;
+
+	if (der_expect(p, *end, want, &v, &len) || *p != *end)
+		return -EBADMSG;
+	*p = v;
+	*end = v + len;
+	return 0;
+}
+
 /**
  * bpfsig_cms_check() - does the CMS blob keep to the profile?
  * @blob: a blob accepted by bpfsig_tail_parse()
@@ -291,38 +304,23 @@ int bpfsig_cms_check(const struct bpfsig_blob *blob)
 	const u8 *p = blob->sig, *end = p + blob->sig_len, *v;
 	const struct bpfsig_statement *st = blob->stmt;
 	u32 len;
-	u8 tag;
 
-	/* ContentInfo: the whole blob */
-	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
-		return -EBADMSG;
-	p = v;
-	end = v + len;
-	/* contentType, then content [0] EXPLICIT SignedData, and no more */
-	if (der_expect(&p, end, DER_OID, &v, &len) ||
-	    der_expect(&p, end, DER_CTX0, &v, &len) || p != end)
-		return -EBADMSG;
-	p = v;
-	end = v + len;
-	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
-		return -EBADMSG;
-	p = v;
-	end = v + len;
-	/* version, digestAlgorithms, encapContentInfo */
-	if (der_expect(&p, end, DER_INTEGER, &v, &len) ||
+	/*
+	 * ContentInfo (the whole blob): contentType, then content [0] EXPLICIT
+	 * SignedData and no more; SignedData: version, digestAlgorithms,
+	 * encapContentInfo, then signerInfos and nothing before it (no [0]
+	 * certificates, no [1] CRLs), holding exactly one SignerInfo.
+	 */
+	if (der_enter(&p, &end, DER_SEQUENCE) ||
+	    der_expect(&p, end, DER_OID, &v, &len) ||
+	    der_enter(&p, &end, DER_CTX0) ||
+	    der_enter(&p, &end, DER_SEQUENCE) ||
+	    der_expect(&p, end, DER_INTEGER, &v, &len) ||
 	    der_expect(&p, end, DER_SET, &v, &len) ||
-	    der_expect(&p, end, DER_SEQUENCE, &v, &len))
+	    der_expect(&p, end, DER_SEQUENCE, &v, &len) ||
+	    der_enter(&p, &end, DER_SET) ||
+	    der_enter(&p, &end, DER_SEQUENCE))
 		return -EBADMSG;
-	/* signerInfos, and nothing before it: no [0] certificates, [1] CRLs */
-	if (der_next(&p, end, &tag, &v, &len) || tag != DER_SET || p != end)
-		return -EBADMSG;
-	p = v;
-	end = v + len;
-	/* exactly one SignerInfo */
-	if (der_expect(&p, end, DER_SEQUENCE, &v, &len) || p != end)
-		return -EBADMSG;
-	p = v;
-	end = v + len;
 	/* version, then sid: [0] subjectKeyIdentifier, the statement's keyid */
 	if (der_expect(&p, end, DER_INTEGER, &v, &len) ||
 	    der_expect(&p, end, DER_CTX0_PRIM, &v, &len))
