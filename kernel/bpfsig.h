@@ -260,6 +260,7 @@ void bpfsig_audit_key(const char *what, key_serial_t serial,
 
 /* securityfs.c */
 int bpfsig_fs_init(void);
+void bpfsig_fs_ready(void);
 void bpfsig_fs_exit(void);
 
 /* hook.c */

@@ -133,8 +133,9 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  * @expected_attach_type: expected attach type of the load
  * @blob: filled in when the appended region parses
  * @d: the decision; its keyid is filled in when the statement parses
- * @sig_verified: this very region's signature was verified moments ago
- *	(inflight.c): skip check 4
+ * @sig_verified: this very region's signature was verified under the
+ *	trust generation of now (inflight.c): skip the verification of
+ *	check 4 (not the profile check)
  *
  * Return: 0 if the signature is valid for a statement describing this load,
  * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or

@@ -91,8 +91,10 @@ MODULE_PARM_DESC(trust, "Whose keys sign: bpfsig (default) or bpfsig+system (als
  *
  * Order: hashes, keyring, the lock (lock=1), securityfs files, hooks; so
  * nothing can see or change an unlocked policy with lock=1, and no load is
- * checked before the files exist. Parameters are checked before this
- * runs (a bad mode or trust fails the load with -EINVAL).
+ * checked before the files exist. The files can be opened only once all
+ * is done: a failure frees the module whatever its files hold. Parameters
+ * are checked before this runs (a bad mode or trust fails the load with
+ * -EINVAL).
  *
  * Return: 0, or the first error of bpfsig_gate_init(),
  * bpfsig_keyring_init(), bpfsig_fs_init() or bpfsig_hook_init() (-EBUSY
@@ -117,6 +119,7 @@ static int __init bpfsig_init(void)
 	err = bpfsig_hook_init();
 	if (err)
 		goto out_fs;
+	bpfsig_fs_ready();
 	pr_info("loaded: mode=%s lock=%d trust=%s require_kernel_sig=%d require_chain=%d\n",
 		bpfsig_mode_name(bpfsig_mode_get()), bpfsig_locked(),
 		bpfsig_trust_name(bpfsig_trust_get()),

@@ -38,6 +38,23 @@ static struct dentry *dir;
 static struct dentry *files[7];
 
 /*
+ * The files exist before the hooks are registered, and if that fails the
+ * module is freed whatever references its files hold: until the module is
+ * fully loaded, opening one fails (-EAGAIN), so no file can be open then.
+ */
+static bool ready;
+
+static int check_ready(void)
+{
+	return READ_ONCE(ready) ? 0 : -EAGAIN;
+}
+
+static int sfs_open(struct inode *inode, struct file *file)
+{
+	return check_ready();
+}
+
+/*
  * The opener's capability decides, not the writer's (as for IPE and
  * LoadPin): a privileged process writing into a descriptor it was handed
  * cannot be made to change the policy for an unprivileged opener.
@@ -199,7 +216,7 @@ static int stats_show(struct seq_file *m, void *v)
 
 static int stats_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, stats_show, NULL);
+	return check_ready() ?: single_open(file, stats_show, NULL);
 }
 
 /*
@@ -240,7 +257,7 @@ static const struct seq_operations revoke_seq_ops = {
 
 static int revoke_open(struct inode *inode, struct file *file)
 {
-	return seq_open(file, &revoke_seq_ops);
+	return check_ready() ?: seq_open(file, &revoke_seq_ops);
 }
 
 /**
@@ -375,6 +392,7 @@ static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
 
 static const struct file_operations mode_fops = {
 	.owner = THIS_MODULE,
+	.open = sfs_open,
 	.read = mode_read,
 	.write = mode_write,
 	.llseek = generic_file_llseek,
@@ -382,6 +400,7 @@ static const struct file_operations mode_fops = {
 
 static const struct file_operations trust_fops = {
 	.owner = THIS_MODULE,
+	.open = sfs_open,
 	.read = trust_read,
 	.write = trust_write,
 	.llseek = generic_file_llseek,
@@ -389,6 +408,7 @@ static const struct file_operations trust_fops = {
 
 static const struct file_operations lock_fops = {
 	.owner = THIS_MODULE,
+	.open = sfs_open,
 	.read = lock_read,
 	.write = lock_write,
 	.llseek = generic_file_llseek,
@@ -413,6 +433,7 @@ static const struct file_operations revoke_fops = {
 
 static const struct file_operations key_add_fops = {
 	.owner = THIS_MODULE,
+	.open = sfs_open,
 	.read = key_add_read,
 	.write = key_add_write,
 	.llseek = generic_file_llseek,
@@ -420,6 +441,7 @@ static const struct file_operations key_add_fops = {
 
 static const struct file_operations key_remove_fops = {
 	.owner = THIS_MODULE,
+	.open = sfs_open,
 	.write = key_remove_write,
 	.llseek = generic_file_llseek,
 };
@@ -464,6 +486,14 @@ int bpfsig_fs_init(void)
 		}
 	}
 	return 0;
+}
+
+/**
+ * bpfsig_fs_ready() - let the files be opened: the module is loaded
+ */
+void bpfsig_fs_ready(void)
+{
+	WRITE_ONCE(ready, true);
 }
 
 void bpfsig_fs_exit(void)

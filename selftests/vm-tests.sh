@@ -78,7 +78,7 @@ fi
 if insmod "$ko" trust=system 2>/tmp/err; then
 	not_ok bad_trust_param_refused; rmmod bpfsig
 else
-	check bad_trust_param_refused_einval grep -q 'Invalid argument' /tmp/err
+	check bad_trust_param_refused_einval sh -c "grep -q 'Invalid parameters' /tmp/err && dmesg | grep -q \"bpfsig: \\\`system' invalid for parameter \\\`trust'\""
 fi
 
 # --- enforce: the main suites ----------------------------------------------
