@@ -186,9 +186,42 @@ static void op_end(bool enf)
 	}
 }
 
-static key_serial_t add_der(const char *der, ssize_t len, key_serial_t ring)
+/*
+ * Enroll a DER certificate: through the module's securityfs file key_add
+ * where it has one (it then answers with the key's serial), else with
+ * add_key() into .bpfsig (@ring). The serial, or -errno.
+ */
+static key_serial_t enroll_cert(const char *der, ssize_t len, key_serial_t ring)
 {
-	return add_key("asymmetric", NULL, der, len, ring);
+	key_serial_t id;
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(SFS "key_add", O_RDWR);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		id = add_key("asymmetric", NULL, der, len, ring);
+		return id < 0 ? -errno : id;
+	}
+	n = write(fd, der, len) < 0 ? -errno : read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? n : -EIO;
+	buf[n] = 0;
+	return atoi(buf);
+}
+
+/* Remove it: key_remove where the module has it, else unlink. 0 or -errno. */
+static int remove_cert(key_serial_t id, key_serial_t ring)
+{
+	char buf[32];
+
+	if (access(SFS "key_remove", F_OK))
+		return keyctl_unlink(id, ring) ? -errno : 0;
+	snprintf(buf, sizeof(buf), "%d", id);
+	return sfs_write("key_remove", buf);
 }
 
 /* Load the module and enroll the stable key; one enforcement operation. */
@@ -205,8 +238,9 @@ static int module_load(void)
 		close(fd);
 	if (!err) {
 		ring = bpfsig_keyring_id();
-		if (ring < 0 || add_der(stable_der, stable_der_len, ring) < 0)
-			err = -errno ?: -ENOKEY;
+		err = ring < 0 ? -ENOKEY :
+		      enroll_cert(stable_der, stable_der_len, ring);
+		err = err < 0 ? err : 0;
 	}
 	pthread_mutex_lock(&state_lock);
 	if (!err || ring >= 0) {
@@ -339,16 +373,15 @@ static void *key_churner(void *arg)
 		if (state.loaded) {
 			op_begin(false);
 			if (state.churn_in) {
-				err = keyctl_unlink(state.churn_id, state.keyring) ?
-				      -errno : 0;
+				err = remove_cert(state.churn_id, state.keyring);
 				pthread_mutex_lock(&state_lock);
 				state.churn_in = !!err;
 				pthread_mutex_unlock(&state_lock);
 				ops_key_remove++;
 			} else {
-				id = add_der(churn_der, churn_der_len,
-					     state.keyring);
-				err = id < 0 ? -errno : 0;
+				id = enroll_cert(churn_der, churn_der_len,
+						 state.keyring);
+				err = id < 0 ? id : 0;
 				pthread_mutex_lock(&state_lock);
 				state.churn_in = !err;
 				state.churn_id = id;
@@ -497,9 +530,14 @@ static bool enforcing_ok(const struct state *st, enum kind k, int rev, int got)
 	}
 }
 
-/* Any state: what some state could answer for this kind. */
+/*
+ * Any state: what some state could answer for this kind. A module going
+ * away in enforce mode may refuse any load with EPERM (fail closed).
+ */
 static bool racing_ok(enum kind k, int got)
 {
+	if (got == -EPERM)
+		return true;
 	switch (k) {
 	case K_STABLE:
 	case K_CHURN:
@@ -509,7 +547,7 @@ static bool racing_ok(enum kind k, int got)
 		return got >= 0 || got == -ENOKEY || got == -EKEYREVOKED ||
 		       got == -EINVAL;
 	case K_UNSIGNED:
-		return got >= 0 || got == -EPERM;
+		return got >= 0;
 	case K_MALFORMED:
 		return got == -EBADMSG || got == -EINVAL;
 	default:
