@@ -10,7 +10,8 @@ A fresh RSA-2048 key signs a few raw programs with `bpfsig sign`
 one ld_imm64 straddling a 512-instruction chunk, the attach-type fixup);
 its certificate becomes fuzz/corpus.der and the private key is thrown
 away. Malformed seeds (bad-*) break one rule of Documentation/format.md's
-validation table each. Everything is replaced; commit the result.
+validation table each; edge-* parse with CMS blobs of lengths at the
+limits. Everything is replaced; commit the result.
 """
 import os
 import shutil
@@ -113,6 +114,19 @@ def malformed(valid, prog_len):
     mut('cms-garbage', lambda m: m.__setitem__(
         slice(s + 128, s + 128 + sig_len), b'A' * sig_len))
     mut('program-tampered', lambda m: m.__setitem__(4, 1))
+
+    # edge-*: regions that parse (steps 1-17) with a CMS blob of a length at
+    # a limit of the spec or near one: any change of a limit in the parser
+    # or in fuzz/spec.h then shows at once. The CMS bytes are the real
+    # blob, zero-filled or cut.
+    cms = b[s + 128:s + 128 + sig_len]
+    for n in (1, 1024, 1025, 16384):
+        blob = (cms + bytes(n))[:n]
+        total = (128 + n + 32 + 7) & ~7
+        trailer = (b'~BPFSIG~' + bytes([1, 0, 0, 0]) +
+                   struct.pack('>III', 128, n, total) + bytes(8))
+        write(f'edge-sig-len-{n}', b[:s + 128] + blob +
+              bytes(total - 160 - n) + trailer)
 
 
 def main():
