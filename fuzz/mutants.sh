@@ -22,6 +22,7 @@ attach_type_ignored|format_fuzz|format/parse.c|s.replace("be32_to_cpu(stmt->expe
 map_value_not_canonical|format_fuzz|format/parse.c|s.replace(" ||\n\t\t\t    insn.src_reg == BPF_PSEUDO_MAP_VALUE)", ")")
 btf_fd_kept|format_fuzz|format/parse.c|s.replace("insn.imm = 0;\n\t\t\tc->pending_src = -1;", "c->pending_src = -1;")
 state_lost_between_chunks|format_fuzz|format/parse.c|s.replace("\tu32 i;\n\n\tfor (i = 0; i < cnt; i++) {", "\tu32 i;\n\n\tc->pending_src = -1;\n\tfor (i = 0; i < cnt; i++) {")
+sig_len_limit_1024|format_fuzz|format/format.h|s.replace("#define BPFSIG_MAX_SIG_LEN\t16384", "#define BPFSIG_MAX_SIG_LEN\t1024")
 digest_unchecked|verify_fuzz|tools/lib/verify.c|s.replace("if (dlen != st->digest_len || memcmp(digest, st->digest, dlen))", "if (0)")
 signature_unchecked|verify_fuzz|tools/lib/verify.c|s.replace("err = cms_verify(cert->cert, st,", "err = 0 * cms_verify(cert->cert, st,")
 '
