@@ -4,7 +4,10 @@
 #   kernels_field REL FIELD   SUITE or ROOT of REL; fails naming the list
 #   kernels_default           the first release (the pinned one)
 
-KERNELS_LIST=${KERNELS_LIST:-$(cd "$(dirname "$0")/.." && pwd)/scripts/kernels.list}
+# The sourcing script's $top (the repository), else the one above its own dir.
+if [ -z "${KERNELS_LIST:-}" ]; then
+	KERNELS_LIST=${top:-$(cd "$(dirname "$0")/.." && pwd)}/scripts/kernels.list
+fi
 
 kernels_list() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$KERNELS_LIST" | awk '{print $1}'

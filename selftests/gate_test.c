@@ -273,6 +273,12 @@ TEST_F(gate, attr_tail_not_zero_left_to_kernel_einval)
 {
 	struct counters a, b;
 	union bpf_attr attr;
+	struct utsname u;
+
+	/* 6.1's attr ends at core_relo_rec_size; later kernels have more. */
+	ASSERT_EQ(0, uname(&u));
+	if (strncmp(u.release, "6.1.", 4))
+		SKIP(return, "the attr layout checked is 6.1's");
 	size_t end = offsetof(union bpf_attr, core_relo_rec_size) +
 		     sizeof(attr.core_relo_rec_size);
 

@@ -19,8 +19,8 @@ timeout_s=${TESTBED_TIMEOUT:-600}
 if [ "${1:-}" = --timeout ]; then timeout_s=$2; shift 2; fi
 stage=${1:?usage: boot.sh [--timeout S] STAGE [KERNEL-ARGS...]}
 shift
-abi() { sed -n "s/^$1 := //p" "$top/scripts/kernel-abi.mk"; }
-krel="$(abi KABI)-$(abi KFLAVOR)"
+. "$top/scripts/kernels.sh"
+krel=$(kernels_default)
 img=$out/disk.img
 dir=$out/boot-$stage
 rm -rf "$dir"

@@ -14,9 +14,9 @@
 set -eu
 me=testbed-base
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
-abi() { sed -n "s/^$1 := //p" "$top/scripts/kernel-abi.mk"; }
-kabi=$(abi KABI)
-krel="$kabi-$(abi KFLAVOR)"
+. "$top/scripts/kernels.sh"
+krel=$(kernels_default)
+kabi=${krel%-amd64}
 # The second kernel whose headers are installed later, as a kernel upgrade:
 # same ABI, PREEMPT_RT flavour (another configuration and vermagic).
 krel2="$kabi-rt-amd64"
@@ -32,7 +32,7 @@ keyutils initramfs-tools zstd linux-image-$krel linux-headers-$krel dkms openssl
 libbpf1 libelf1 libssl3 libkeyutils1 zlib1g"
 
 out=$top/build/testbed
-hash=$(cat "$0" "$top/scripts/kernel-abi.mk" | sha256sum | cut -c1-16)
+hash=$(cat "$0" "$top/scripts/kernels.list" | sha256sum | cut -c1-16)
 base=$out/base-$hash
 if [ -f "$base/.testbed-base" ]; then
 	echo "$base"
@@ -85,7 +85,7 @@ if ! nomod mmdebstrap --variant=minbase --include="$(echo $pkgs | tr ' ' ,)" \
 	"deb $mirror bookworm-updates main" \
 	"deb $security bookworm-security main" >"$log" 2>&1; then
 	tail -n 30 "$log" >&2
-	echo "$me: mmdebstrap failed (is kernel $krel still in bookworm-security? pinned in scripts/kernel-abi.mk)" >&2
+	echo "$me: mmdebstrap failed (is kernel $krel still in bookworm-security? the first entry of scripts/kernels.list)" >&2
 	rm -rf "$base.tmp"
 	exit 1
 fi

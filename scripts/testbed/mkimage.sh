@@ -16,9 +16,9 @@ set -u
 me=testbed-image
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
 out=$top/build/testbed
-abi() { sed -n "s/^$1 := //p" "$top/scripts/kernel-abi.mk"; }
-kabi=$(abi KABI)
-krel="$kabi-$(abi KFLAVOR)"
+. "$top/scripts/kernels.sh"
+krel=$(kernels_default)
+kabi=${krel%-amd64}
 krel2="$kabi-rt-amd64"
 version=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' "$top/tools/Makefile")
 bpfsig=$top/tools/bpfsig/bpfsig

@@ -13,8 +13,8 @@ out=$top/build/testbed
 img=$out/disk.img
 log=$out/purge.log
 mnt=$out/mnt
-abi() { sed -n "s/^$1 := //p" "$top/scripts/kernel-abi.mk"; }
-krel="$(abi KABI)-$(abi KFLAVOR)"
+. "$top/scripts/kernels.sh"
+krel=$(kernels_default)
 
 if [ "${1:-}" != --inside ]; then
 	[ "$(id -u)" = 0 ] || { echo "not ok 1 testbed.purge.ran # needs root"; exit 1; }
