@@ -70,10 +70,10 @@ static inline int spec_parse(const uint8_t *buf, uint64_t len,
 	if (spec_be32(t + 12) != 128)
 		return -EBADMSG;				/* 4 */
 	sig = spec_be32(t + 16);
-	if (sig < 1 || sig > 16384)
+	if (sig < 1 || sig > 1024)
 		return -EBADMSG;				/* 5 */
 	tot = spec_be32(t + 20);
-	if (tot % 8 || tot < 168 || tot > 16551)
+	if (tot % 8 || tot < 168 || tot > 1191)
 		return -EBADMSG;				/* 6 */
 	if (tot < 128 + sig + 32)
 		return -EBADMSG;				/* 7 */
