@@ -8,7 +8,9 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-krel=$(sed -n 's/^KABI := //p' scripts/kernel-abi.mk)-$(sed -n 's/^KFLAVOR := //p' scripts/kernel-abi.mk)
+top=$(pwd)
+. scripts/kernels.sh
+krel=$(kernels_default)
 kdir=/usr/src/linux-headers-$krel
 base=$top/build/mutants
 
