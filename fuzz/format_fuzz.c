@@ -194,6 +194,12 @@ static void check_parse(const uint8_t *buf, size_t size)
 		check_statement(st, r.stmt, blob.insn_cnt, pt, eat);
 	}
 
+	/* Step 20: the CMS profile, as the spec reads it. */
+	BUG_IF(bpfsig_cms_check(&blob) !=
+	       spec_cms_profile(r.stmt, r.sig, r.sig_len),
+	       "cms_check %d, spec %d", bpfsig_cms_check(&blob),
+	       spec_cms_profile(r.stmt, r.sig, r.sig_len));
+
 	/* A tail one instruction short of the region is refused. */
 	if (blob.total_len - 8 >= BPFSIG_TRAILER_SIZE)
 		check_tail(buf, size, blob.total_len - 8, -EBADMSG, NULL);

@@ -113,6 +113,85 @@ static inline int spec_parse(const uint8_t *buf, uint64_t len,
 	return 0;
 }
 
+/* One DER element at *p (< end): tag, contents; lengths of 1-2 bytes. */
+struct spec_der {
+	uint8_t tag;
+	const uint8_t *val;
+	uint32_t len;
+};
+
+static inline bool spec_der(const uint8_t **p, const uint8_t *end,
+			    struct spec_der *e)
+{
+	const uint8_t *q = *p;
+	uint32_t n, i;
+
+	if (end - q < 2)
+		return false;
+	e->tag = q[0];
+	e->len = q[1];
+	q += 2;
+	if (e->len >= 0x80) {
+		n = e->len - 0x80;
+		if (n < 1 || n > 2 || (uint32_t)(end - q) < n)
+			return false;
+		for (e->len = 0, i = 0; i < n; i++)
+			e->len = e->len << 8 | *q++;
+	}
+	if (e->len > (uint32_t)(end - q))
+		return false;
+	e->val = q;
+	*p = q + e->len;
+	return true;
+}
+
+/*
+ * Step 20, "CMS profile": ContentInfo filling the blob; in it contentType
+ * and [0] SignedData, nothing more; SignedData: version, digestAlgorithms,
+ * encapContentInfo and then signerInfos, nothing more (no certificates, no
+ * CRLs); one SignerInfo; its sid [0] equal to the statement's keyid.
+ * Return: 0 or -EBADMSG.
+ */
+static inline int spec_cms_profile(const uint8_t *stmt, const uint8_t *sig,
+				   uint32_t sig_len)
+{
+	static const uint8_t seq[] = { 0x02, 0x31, 0x30, 0x31 };
+	const uint8_t *p = sig, *end = sig + sig_len;
+	struct spec_der e, ci, sd, si;
+	unsigned int i;
+
+	if (!spec_der(&p, end, &ci) || ci.tag != 0x30 || p != end)
+		return -EBADMSG;
+	p = ci.val;
+	end = ci.val + ci.len;
+	if (!spec_der(&p, end, &e) || e.tag != 0x06 ||
+	    !spec_der(&p, end, &sd) || sd.tag != 0xa0 || p != end)
+		return -EBADMSG;
+	p = sd.val;
+	end = sd.val + sd.len;
+	if (!spec_der(&p, end, &sd) || sd.tag != 0x30 || p != end)
+		return -EBADMSG;
+	p = sd.val;
+	end = sd.val + sd.len;
+	for (i = 0; i < 4; i++)
+		if (!spec_der(&p, end, &e) || e.tag != seq[i])
+			return -EBADMSG;
+	if (p != end)
+		return -EBADMSG;
+	p = e.val;			/* signerInfos: one SignerInfo */
+	end = e.val + e.len;
+	if (!spec_der(&p, end, &si) || si.tag != 0x30 || p != end)
+		return -EBADMSG;
+	p = si.val;
+	end = si.val + si.len;
+	if (!spec_der(&p, end, &e) || e.tag != 0x02 ||
+	    !spec_der(&p, end, &e) || e.tag != 0x80)
+		return -EBADMSG;
+	if (!stmt[28] || e.len != stmt[28] || memcmp(e.val, stmt + 32, e.len))
+		return -EBADMSG;
+	return 0;
+}
+
 /* "expected_attach_type fixup": the value a statement must hold. */
 static inline uint32_t spec_attach_type(uint32_t prog_type, uint32_t eat)
 {

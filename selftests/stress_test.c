@@ -14,6 +14,7 @@
  *  - steps 1-17 by fuzz/spec.h, the spec's own reader: EPERM (unsigned),
  *    EBADMSG, ENOPKG;
  *  - step 19, statement against the load: EKEYREJECTED;
+ *  - step 20, the CMS profile by fuzz/spec.h: EBADMSG;
  *  - step 20, when B's CMS bytes are one of the pool's: over its own
  *    statement the signature is valid, so ENOKEY for the untrusted key,
  *    else go on; over any other statement ENOKEY (untrusted key) or
@@ -346,6 +347,11 @@ static void predict(const uint8_t *buf, __u32 cnt, __u32 type, __u32 eat,
 	x->err = spec_statement_check(r.stmt, r.prog_insns, type, eat);
 	if (x->err)
 		return;
+	x->err = spec_cms_profile(r.stmt, r.sig, r.sig_len);
+	if (x->err) {
+		x->counter = "malformed";
+		return;
+	}
 	owner = cms_owner(r.sig, r.sig_len);
 	if (!owner) {
 		x->fuzzy = true;
