@@ -15,7 +15,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -461,6 +464,37 @@ static inline int log_count(const char *re)
 static inline bool log_has(const char *re)
 {
 	return log_count(re) > 0;
+}
+
+/*
+ * One TAP line "ok N SUITE.NAME [# comment]" of the C programs that are not
+ * kselftest harnesses (stress_test, soak_test); @fmt may be NULL.
+ */
+__attribute__((format(printf, 4, 5)))
+static inline void tap_line(const char *suite, bool ok, const char *name,
+			    const char *fmt, ...)
+{
+	static int n;
+	va_list ap;
+
+	printf("%sok %d %s.%s", ok ? "" : "not ", ++n, suite, name);
+	if (fmt) {
+		printf(" # ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+/* CLOCK_MONOTONIC in seconds. */
+static inline double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 #endif /* BPFSIG_SELFTESTS_COMMON_H */

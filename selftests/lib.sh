@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shell helpers of the VM tests: TAP-style lines that selftests/run.sh
-# counts. Sourced by vm-tests.sh and the scripts it sources.
+# counts. Sourced by vm-tests.sh and the scripts it sources, and by the test
+# bed's host-side scripts. TAP_PREFIX names the lines (default "vm");
+# TAP_RUN, if set, is the command check() runs its COMMAND through (e.g. a
+# chroot).
 n=${n:-0}
 
-ok() { n=$((n + 1)); echo "ok $n vm.$1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n vm.$1${2:+ # $2}"; }
+ok() { n=$((n + 1)); echo "ok $n ${TAP_PREFIX:-vm}.$1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n ${TAP_PREFIX:-vm}.$1${2:+ # $2}"; }
 
 # check NAME COMMAND...: ok if COMMAND succeeds; its output on failure
 check() {
 	name=$1; shift
-	if "$@" >/tmp/check.out 2>&1; then ok "$name"; else
+	if ${TAP_RUN:-} "$@" >/tmp/check.out 2>&1; then ok "$name"; else
 		not_ok "$name"; sed 's/^/#   /' /tmp/check.out; fi
 }
 

@@ -902,30 +902,8 @@ static int setup(void)
 
 /* --- main -------------------------------------------------------------------- */
 
-static int tap_n;
-
-static void tap(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d soak.%s", ok ? "" : "not ", ++tap_n, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#define tap(ok, name, ...) tap_line("soak", ok, name, __VA_ARGS__)
+#define now() mono_now()
 
 int main(int argc, char **argv)
 {

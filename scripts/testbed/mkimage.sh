@@ -31,18 +31,11 @@ ls "$top"/build/deb/bpfsig_"$version"_*.deb >/dev/null 2>&1 ||
 	die "no packages in build/deb/: run scripts/build-debs.sh"
 [ -x "$bpfsig" ] || die "$bpfsig missing: make tools"
 
+# TAP lines and check NAME COMMAND... (in the chroot): selftests/lib.sh
 n=0
-ok() { n=$((n + 1)); echo "ok $n testbed.chroot.$1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n testbed.chroot.$1${2:+ # $2}"; }
-# check NAME COMMAND...: in the chroot
-check() {
-	name=$1; shift
-	if inroot "$@" >"$out/check.out" 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' "$out/check.out"; fi
-}
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want '$2', got '$3'"; fi
-}
+TAP_PREFIX=testbed.chroot
+TAP_RUN=inroot
+. "$top/selftests/lib.sh"
 
 # Nothing run in the root filesystem may load a module into this machine's
 # kernel: no CAP_SYS_MODULE, a private mount namespace with its own /proc.

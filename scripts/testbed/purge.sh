@@ -34,17 +34,11 @@ inroot() {
 	chroot "$mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 		LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"
 }
+# TAP lines and check NAME COMMAND... (in the chroot): selftests/lib.sh
 n=0
-ok() { n=$((n + 1)); echo "ok $n testbed.purge.$1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n testbed.purge.$1${2:+ # $2}"; }
-check() {
-	name=$1; shift
-	if inroot "$@" >"$out/check.out" 2>&1; then ok "$name"; else
-		not_ok "$name"; sed 's/^/#   /' "$out/check.out"; fi
-}
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want '$2', got '$3'"; fi
-}
+TAP_PREFIX=testbed.purge
+TAP_RUN=inroot
+. "$top/selftests/lib.sh"
 
 if inroot apt-get purge -y -q bpfsig bpfsig-dkms libbpfsig1 >>"$log" 2>&1; then
 	ok apt_purges_the_packages
