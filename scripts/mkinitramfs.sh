@@ -31,19 +31,10 @@ done
 
 die() { echo "$me: $*" >&2; exit 1; }
 
-# --- the pinned kernel release (one place: scripts/kernel-abi.mk) ---------------
-abimk=$top/scripts/kernel-abi.mk
-[ -f "$abimk" ] || die "$abimk missing"
-krel=
-if command -v make >/dev/null 2>&1; then
-	krel=$(printf 'include %s\nprint-krel: ; @echo $(KRELEASE)\n' "$abimk" |
-		make -s --no-print-directory -f - print-krel 2>/dev/null) || krel=
-fi
-if [ -z "$krel" ]; then	# no make: read the list ourselves
-	. "$top/scripts/kernels.sh"
-	krel=$(kernels_default)
-	[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
-fi
+# --- the pinned kernel release (the first entry of scripts/kernels.list) -------
+. "$top/scripts/kernels.sh"
+krel=${KRELEASE:-$(kernels_default)}
+[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
 
 kdir=$top/build/kernel
 moddir=$kdir/lib/modules/$krel

@@ -102,19 +102,10 @@ for e in ${envs[@]+"${envs[@]}"}; do
 	[[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env wants NAME=VALUE, got '$e'"
 done
 
-# --- the pinned kernel (scripts/kernel-abi.mk is the one place) -------------------
-abimk=$top/scripts/kernel-abi.mk
-[ -f "$abimk" ] || die "scripts/kernel-abi.mk missing"
-krel=
-if command -v make >/dev/null 2>&1; then
-	krel=$(printf 'include %s\nprint-krel: ; @echo $(KRELEASE)\n' "$abimk" |
-		make -s --no-print-directory -f - print-krel 2>/dev/null) || krel=
-fi
-if [ -z "$krel" ]; then	# no make: read the list ourselves
-	. "$top/scripts/kernels.sh"
-	krel=$(kernels_default)
-	[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
-fi
+# --- the pinned kernel (the first entry of scripts/kernels.list) ------------------
+. "$top/scripts/kernels.sh"
+krel=${KRELEASE:-$(kernels_default)}
+[ -n "$krel" ] || die "no kernel in scripts/kernels.list"
 kdir=$top/build/kernel
 vmlinuz=$kdir/boot/vmlinuz-$krel
 [ -f "$vmlinuz" ] || die "build/kernel/boot/vmlinuz-$krel missing: run scripts/install-deps.sh"
