@@ -78,6 +78,14 @@ if command -v flock >/dev/null 2>&1; then
 	flock 8
 fi
 
+# A kernel built without 9p (Debian's -cloud-amd64): its modules from
+# Debian's own source, built for the test VM by scripts/kbuild-9p.sh.
+extra=
+if ! grep -Eq '^CONFIG_NET_9P=(y|m)$' "$kdir/boot/config-$krel" 2>/dev/null; then
+	extra=$("$top/scripts/kbuild-9p.sh" "$krel" | tail -n 1) ||
+		die "$krel has no 9p and scripts/kbuild-9p.sh could not build it"
+fi
+
 # Locate the modules and check the order against their `depends`.
 set --		# the module files, in load order (paths may contain blanks)
 loaded=" "
@@ -86,7 +94,7 @@ for m in $mods; do
 	opt=CONFIG_${m#*:}
 	m=${m%%:*}
 	# Debian compresses modules with xz since 6.12
-	ko=$(find "$moddir/kernel" \( -name "$m.ko" -o -name "$m.ko.xz" \) -print -quit 2>/dev/null)
+	ko=$(find "$moddir/kernel" ${extra:+"$extra"} \( -name "$m.ko" -o -name "$m.ko.xz" \) -print -quit 2>/dev/null)
 	if [ -z "$ko" ] && grep -q "^$opt=y\$" "$kdir/boot/config-$krel" 2>/dev/null; then
 		loaded="$loaded$m "	# built in
 		continue
