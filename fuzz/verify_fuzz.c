@@ -14,8 +14,10 @@
  *    checked before the signature);
  *  - acceptance: a buffer is accepted only if its 128 statement bytes are
  *    those of a valid-* seed (signatures cannot be forged: anything else
- *    accepted is a hole), and the spec's canonical digest of its program
- *    is the statement's digest;
+ *    accepted is a hole), its CMS blob keeps to the kernel's profile (the
+ *    spec's step 20: what the kernel refuses is never verified offline),
+ *    and the spec's canonical digest of its program is the statement's
+ *    digest;
  *  - an accepted buffer with a map fd changed is still accepted; with a bit
  *    of the program outside the fd fields, or of the statement, flipped it
  *    is -EKEYREJECTED.
@@ -262,6 +264,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	BUG_IF(!is_known((const uint8_t *)blob.stmt),
 	       "accepted a statement that was never signed");
+	BUG_IF(spec_cms_profile((const uint8_t *)blob.stmt, blob.sig,
+				blob.sig_len),
+	       "accepted a CMS blob the kernel's profile refuses");
 	BUG_IF(be32toh(blob.stmt->insn_cnt) != blob.insn_cnt ||
 	       !spec_digest_matches(data, blob.insn_cnt,
 				    (const uint8_t *)blob.stmt),

@@ -5,8 +5,18 @@
 
 bpfsig=$top/tools/bpfsig/bpfsig
 obj=$top/build/selftests/cli/globals.bpf.o
+textonly=$top/build/selftests/cli/textonly.bpf.o
 work=/tmp/cli
 keys=$BPFSIG_TEST_KEYS
+
+# prog_insns OBJ NAME: instruction count of program NAME's signature
+prog_insns() {
+	"$bpfsig" -j show "$1" | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["signatures"]:
+    if s["name"] == sys.argv[1]:
+        print(s["insn_cnt"]); break' "$2"
+}
 
 cli_without_module() {
 	expect_run cli.status_without_module 1 'bpfsig module not loaded' \
@@ -43,6 +53,9 @@ cli_with_module() {
 	# sign in the guest: the default target is the running kernel's BTF
 	expect_run cli.sign_object 0 '' "$bpfsig" sign --key "$keys/rsa2048.key" \
 		--cert "$keys/rsa2048.der" -o "$work/signed.o" "$obj"
+	expect_run cli.sign_object_untrusted 0 '' "$bpfsig" sign \
+		--key "$keys/untrusted.key" --cert "$keys/untrusted.der" \
+		-o "$work/untrusted.o" "$obj"
 	expect_run cli.verify_object 0 'OK' "$bpfsig" verify \
 		--cert "$keys/rsa2048.der" "$work/signed.o"
 	expect_run cli.show_object 0 'count_len.*count_proto|count_proto.*count_len' \
@@ -94,10 +107,61 @@ cli_with_module() {
 	expect_run cli.load_tampered_refused 1 "count_len.*no matching signature|no matching signature.*count_len" \
 		"$bpfsig" load "$work/tampered.o" /sys/fs/bpf/cli
 	rm -rf /sys/fs/bpf/cli
-	r0=$(stat rejected)
+	u0=$(stat unsigned)
 	expect_run cli.exec_tampered_refused_by_kernel 255 '' "$bpfsig" exec \
 		--sigs "$work/signed.o" -- bpftool prog loadall "$work/tampered.o" \
 		/sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	# what bpfsig exec says about it, once (libbpf's retry for the
+	# verifier log is not explained again); the kernel counted two loads
+	insns=$(prog_insns "$work/signed.o" count_len)
+	expect_eq cli.exec_refusal_explained_once \
+		"1 bpfsig-preload: the kernel's bpfsig refused BPF_PROG_LOAD 'count_len' (type socket_filter, $insns insns): not signed (EPERM)" \
+		"$(grep -c "the kernel's bpfsig refused" /tmp/run.out) $(grep "the kernel's bpfsig refused" /tmp/run.out)"
+	expect_eq cli.exec_refusal_counted_twice $((u0 + 2)) "$(stat unsigned)"
+	# signed, but by a key the module does not trust: libbpf's first
+	# probes are refused, and libbpf blames the kernel's configuration
+	k0=$(stat nokey)
+	expect_run cli.exec_untrusted_refused 255 'Couldn.t load trivial BPF program' \
+		"$bpfsig" exec --sigs "$work/untrusted.o" -- bpftool prog loadall \
+		"$work/untrusted.o" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	expect_eq cli.exec_untrusted_one_line_per_refused_load $(($(stat nokey) - k0)) \
+		"$(grep -c "^bpfsig-preload: the kernel's bpfsig refused BPF_PROG_LOAD .*: signed by a key it does not trust (ENOKEY)" /tmp/run.out)"
+	trivial="the kernel's bpfsig refused BPF_PROG_LOAD '' (type TYPE, 2 insns): signed by a key it does not trust (ENOKEY); libbpf's advice about CONFIG_BPF_SYSCALL and RLIMIT_MEMLOCK, if it follows, does not apply"
+	check cli.exec_untrusted_trivial_probe_explained_socket_filter \
+		grep -qxF "bpfsig-preload: $(echo "$trivial" | sed s/TYPE/socket_filter/)" /tmp/run.out
+	# the last refusal, right before libbpf's advice
+	expect_eq cli.exec_untrusted_trivial_probe_explained_before_libbpf_advice \
+		"bpfsig-preload: $(echo "$trivial" | sed s/TYPE/tracepoint/)" \
+		"$(grep -B1 "Couldn't load trivial BPF program" /tmp/run.out | head -n 1)"
+	# refused by the kernel itself, not bpfsig: nothing said
+	expect_run cli.exec_kernel_eperm_not_blamed_on_bpfsig 255 'Operation not permitted' \
+		setpriv --bounding-set -bpf,-sys_admin,-perfmon,-net_admin \
+		"$bpfsig" exec --sigs "$work/signed.o" -- bpftool prog loadall \
+		"$work/signed.o" /sys/fs/bpf/cli
+	check cli.exec_kernel_eperm_no_bpfsig_line sh -c "! grep -q \"the kernel's bpfsig refused\" /tmp/run.out"
+	rm -rf /sys/fs/bpf/cli
+	# permissive: bpfsig refuses nothing, the verifier refuses the tampered
+	# program (EACCES): nothing said
+	"$bpfsig" mode permissive
+	expect_run cli.exec_permissive_verifier_refusal 255 'Permission denied' \
+		"$bpfsig" exec --sigs "$work/signed.o" -- bpftool prog loadall \
+		"$work/tampered.o" /sys/fs/bpf/cli
+	check cli.exec_permissive_no_bpfsig_line sh -c "! grep -q \"the kernel's bpfsig refused\" /tmp/run.out"
+	"$bpfsig" mode enforce
+	rm -rf /sys/fs/bpf/cli
+
+	# an object without programs (only .text functions): signed, it loads
+	# (nothing) under enforce through an unmodified loader
+	expect_run cli.sign_textonly 0 'no programs to sign' "$bpfsig" sign \
+		--key "$keys/rsa2048.key" --cert "$keys/rsa2048.der" \
+		-o "$work/textonly.o" "$textonly"
+	u0=$(stat unsigned)
+	expect_run cli.exec_textonly_loads 0 '' "$bpfsig" exec \
+		--sigs "$work/textonly.o" -- bpftool prog loadall "$work/textonly.o" \
+		/sys/fs/bpf/cli
+	expect_eq cli.exec_textonly_no_unsigned_load "$u0" "$(stat unsigned)"
 	rm -rf /sys/fs/bpf/cli
 
 	# revoke a statement with the CLI
@@ -109,6 +173,11 @@ for s in d["signatures"]:
         print(s["statement_digest"]); break')
 	expect_run cli.revoke 0 '' "$bpfsig" revoke "$dig"
 	expect_run cli.load_revoked_refused 1 'count_len' "$bpfsig" load \
+		"$work/signed.o" /sys/fs/bpf/cli
+	rm -rf /sys/fs/bpf/cli
+	expect_run cli.exec_revoked_explained 255 \
+		"^bpfsig-preload: the kernel's bpfsig refused BPF_PROG_LOAD 'count_len' \\(type socket_filter, $insns insns\\): the signed statement, or its key, is revoked \\(EKEYREVOKED\\)\$" \
+		"$bpfsig" exec --sigs "$work/signed.o" -- bpftool prog loadall \
 		"$work/signed.o" /sys/fs/bpf/cli
 	rm -rf /sys/fs/bpf/cli
 	expect_run cli.key_remove 0 '' "$bpfsig" key remove "$id"

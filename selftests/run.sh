@@ -44,14 +44,10 @@ if [ -x tools/tests/run.sh ]; then
 fi
 fuzz/run.sh 2>&1 | tap
 
-# --- keys for the VM tests -------------------------------------------------
-keys=build/selftests/keys
-mkdir -p "$keys"
-for k in rsa2048:2048 rsa4096:4096 untrusted:2048 spare:2048; do
-	name=${k%%:*}
-	[ -f "$keys/$name.der" ] && continue
-	tools/bpfsig/bpfsig keygen --bits "${k#*:}" --subject "bpfsig test $name" \
-		-o "$keys/$name" >/dev/null || fail_setup "keygen_$name" "bpfsig keygen failed"
+# --- keys for the VM tests: made by make -C selftests above ------------------
+for name in rsa2048 rsa4096 untrusted spare; do
+	[ -f "build/selftests/keys/$name.der" ] ||
+		fail_setup "keygen_$name" "build/selftests/keys/$name.der missing"
 done
 
 # --- the tools against the spec: an independent signer, byte for byte ------

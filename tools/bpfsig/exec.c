@@ -62,7 +62,8 @@ static int exec_help(void)
 		"statement matches a signature in the FILEs (signed objects or\n"
 		"bundles; colon-separated in $BPFSIG_SIGS) gets it appended; other\n"
 		"loads pass unsigned and are reported on stderr (--strict: refused\n"
-		"with ENOKEY instead).\n",
+		"with ENOKEY instead). A load the kernel's bpfsig refuses is reported\n"
+		"on stderr with the reason and errno, before the loader's own message.\n",
 		bin_name);
 	return 0;
 }

@@ -161,8 +161,8 @@ static void show_program_text(const struct bpf_program *prog,
 			       " (via subprograms)" : "");
 }
 
-/* The programs of @obj, each with why it is kernel-specific: their count. */
-static int show_programs(const char *path, struct bpf_object *obj,
+/* The programs of @obj, each with why it is kernel-specific. */
+static void show_programs(const char *path, struct bpf_object *obj,
 			 const struct analysis *a)
 {
 	struct bpf_program *prog;
@@ -187,7 +187,8 @@ static int show_programs(const char *path, struct bpf_object *obj,
 	}
 	if (json_output)
 		jsonw_end_array(json_wtr);
-	return nprogs;
+	else if (!nprogs)
+		printf("  none (only subprograms, maps or data: libbpf loads no program from it)\n");
 }
 
 /* The signatures stored in the object: 0, or the error reading them. */
@@ -218,7 +219,7 @@ static int show_object(const char *path)
 {
 	struct bpf_object *obj;
 	struct analysis a;
-	int err, nprogs;
+	int err;
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
@@ -235,16 +236,12 @@ static int show_object(const char *path)
 	}
 	if (json_output)
 		jsonw_start_object(json_wtr);
-	nprogs = show_programs(path, obj, &a);
+	show_programs(path, obj, &a);
 	free_analysis(&a);
 	bpf_object__close(obj);
 	err = show_object_sigs(path);
 	if (json_output)
 		jsonw_end_object(json_wtr);
-	if (!nprogs) {
-		p_err("%s: object has no BPF programs", path);
-		return 1;
-	}
 	return err ? 1 : 0;
 }
 

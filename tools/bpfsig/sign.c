@@ -137,6 +137,10 @@ static void show_signed_object(const char *dest,
 		else
 			progs++;
 	}
+	/* every program is signed, autoload or not: none signed, none there */
+	if (!progs)
+		p_info("%s: note: no programs to sign (only subprograms, maps or data): wrote the signatures of the %zu probe loads libbpf makes for it",
+		       dest, probes);
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "file", dest);

@@ -15,12 +15,14 @@ static int verify_help(void)
 		"\n"
 		"Verify offline as the kernel would. RAWFILE: a signed instruction file;\n"
 		"with --type, the statement must name that program/attach type.\n"
-		"OBJ: the object is prepared again by libbpf for every target kernel its\n"
-		"signatures name (BTF files given with --btf, default\n"
-		"/sys/kernel/btf/vmlinux), and every program load must find a signature\n"
-		"that verifies. --sigs takes the signatures from detached bundles\n"
-		"instead of the object's .bpfsig section.\n"
-		"Exit status 0 only if everything verifies. Reasons:\n"
+		"OBJ: every signature it carries must verify with CERT (no BTF needed);\n"
+		"then, for each target kernel whose BTF is at hand (--btf FILE, which\n"
+		"must be a target of the signatures; else /sys/kernel/btf/vmlinux if it\n"
+		"is one), the object is prepared again by libbpf and every program load\n"
+		"must find a signature that verifies. Targets without BTF are named:\n"
+		"their programs are not compared. --sigs takes the signatures from\n"
+		"detached bundles instead of the object's .bpfsig section.\n"
+		"Exit status 0 only if everything checked verifies. Reasons:\n"
 		"  ENODATA not signed, EBADMSG malformed, ENOPKG unsupported algorithm,\n"
 		"  EKEYREJECTED bad signature or digest, ENOKEY signed by another key.\n",
 		bin_name, bin_name);
@@ -98,6 +100,41 @@ static int verify_raw(const struct verify_args *a, struct bpfsig_key *cert)
 	return 0;
 }
 
+/*
+ * What was verified, and what was not: targets whose BTF was not at hand
+ * (the library named each in a note), or no programs at all.
+ */
+static void show_verified_object(const char *path,
+				 const struct bpfsig_obj_verify_info *info)
+{
+	printf("%s: OK (%u signatures verified", path, info->signatures);
+	if (!info->object_programs) {
+		printf("; no programs to compare)\n");
+		return;
+	}
+	printf("; %u program loads verified for %u target(s)", info->programs,
+	       info->targets);
+	if (info->targets_unchecked)
+		printf("; %u target(s) not compared: no BTF",
+		       info->targets_unchecked);
+	printf(")\n");
+}
+
+static void show_verified_object_json(const char *path,
+				      const struct bpfsig_obj_verify_info *info)
+{
+	jsonw_start_object(json_wtr);
+	jsonw_string_field(json_wtr, "file", path);
+	jsonw_bool_field(json_wtr, "verified", true);
+	jsonw_uint_field(json_wtr, "signatures", info->signatures);
+	jsonw_uint_field(json_wtr, "object_programs", info->object_programs);
+	jsonw_uint_field(json_wtr, "programs", info->programs);
+	jsonw_uint_field(json_wtr, "targets", info->targets);
+	jsonw_uint_field(json_wtr, "targets_unchecked",
+			 info->targets_unchecked);
+	jsonw_end_object(json_wtr);
+}
+
 static int verify_object(const struct verify_args *a, struct bpfsig_key *cert)
 {
 	BPFSIG_OPTS(bpfsig_obj_verify_opts, opts,
@@ -119,23 +156,13 @@ static int verify_object(const struct verify_args *a, struct bpfsig_key *cert)
 		p_err("%s: not verified: %s", a->path, bpfsig_strerror(err));
 		return 1;
 	}
-	if (info.other_targets)
-		p_info("%s: note: %u signature(s) for other targets not checked",
-		       a->path, info.other_targets);
 	if (info.probes_unsigned)
 		p_info("%s: warning: %u libbpf probe load(s) have no signature (this libbpf differs from the signer's?)",
 		       a->path, info.probes_unsigned);
-	if (json_output) {
-		jsonw_start_object(json_wtr);
-		jsonw_string_field(json_wtr, "file", a->path);
-		jsonw_bool_field(json_wtr, "verified", true);
-		jsonw_uint_field(json_wtr, "programs", info.programs);
-		jsonw_uint_field(json_wtr, "targets", info.targets);
-		jsonw_end_object(json_wtr);
-	} else {
-		printf("%s: OK (%u program loads verified, %u target(s))\n",
-		       a->path, info.programs, info.targets);
-	}
+	if (json_output)
+		show_verified_object_json(a->path, &info);
+	else
+		show_verified_object(a->path, &info);
 	return 0;
 }
 

@@ -278,9 +278,12 @@ BPFSIG_API int bpfsig_inspect_appendix(const void *appendix, size_t len,
  * @buf, @buf_len: the whole buffer as it would be loaded
  * @info: optional, filled in as far as parsing got
  *
- * Order: parse trailer and statement; compare the statement with the load;
- * check the CMS signer is @cert; verify the CMS signature over the
- * statement; recompute the canonical digest.
+ * Order, the kernel's (Documentation/format.md, "Validation"): parse
+ * trailer and statement; compare the statement with the load; check that
+ * the CMS blob keeps to the profile (no certificates or CRLs, one
+ * SignerInfo naming the statement's keyid: -EBADMSG otherwise, as in the
+ * kernel); check the CMS signer is @cert; verify the CMS signature over
+ * the statement; recompute the canonical digest.
  *
  * Return: 0, -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -ENOMEM.
  */
@@ -385,7 +388,8 @@ BPFSIG_API int bpfsig_object__sign_file(const struct bpfsig_key *key,
 struct bpfsig_obj_verify_opts {
 	size_t sz;
 	/* target kernel BTF files, as bpfsig_obj_sign_opts; each must have
-	 * signatures; default: /sys/kernel/btf/vmlinux */
+	 * signatures; default: /sys/kernel/btf/vmlinux when it is one of the
+	 * targets the signatures name (none otherwise) */
 	const char **btf_paths;
 	size_t btf_cnt;
 	/* signatures from these bundles (or signed objects) instead of the
@@ -406,7 +410,15 @@ struct bpfsig_obj_verify_info {
 				 * (a libbpf other than the signer's) */
 	__u32 stale;		/* signatures for a checked target that match
 				 * no load (named in a warning) */
-	__u32 other_targets;	/* signatures for targets not checked */
+	__u32 other_targets;	/* program signatures for targets whose
+				 * loads were not checked (only their
+				 * signatures were) */
+	__u32 signatures;	/* signatures that verify with @cert, each
+				 * on its own (all the object carries) */
+	__u32 targets_unchecked; /* targets the signatures name whose loads
+				  * were not checked: no BTF for them */
+	__u32 object_programs;	/* programs of the object (0: only
+				 * subprograms or maps, nothing to load) */
 };
 
 /*
@@ -414,16 +426,26 @@ struct bpfsig_obj_verify_info {
  * @cert: the trusted certificate
  * @info: optional, filled in as far as verification got
  *
- * For every target, the object is prepared again by libbpf under the
- * simulated kernel (as bpfsig_object__simulate()), and every program load
- * must find a signature -- appended as bpfsig_object__load() appends it --
- * that bpfsig_verify_blob() accepts for that load. Each failure is printed,
- * naming the program; every target is checked.
+ * First every signature the object carries (or @opts' bundles) is checked
+ * on its own, as the kernel does before it looks at the instructions: it
+ * parses, its CMS blob keeps to the profile, and it verifies with @cert.
+ * No kernel BTF is needed for that. Then, for every target kernel whose
+ * BTF is at hand -- each of @opts' btf_paths, which must be targets of the
+ * signatures, or else /sys/kernel/btf/vmlinux if it is one -- the object
+ * is prepared again by libbpf under the simulated kernel (as
+ * bpfsig_object__simulate()), and every program load must find a
+ * signature -- appended as bpfsig_object__load() appends it -- that
+ * bpfsig_verify_blob() accepts for that load. The other targets are
+ * named in a note and counted in @info->targets_unchecked: their
+ * programs' instructions were not compared with what was signed. An
+ * object without programs has nothing to compare. Each failure is
+ * printed, naming the program.
  *
- * Return: 0 if everything verifies; else the first failure: -ENODATA (the
- * object, a target or a program has no signature), -EKEYREJECTED, -ENOKEY,
- * -EBADMSG, -ENOPKG (a program's signature), -EINVAL, file and libbpf
- * errors, -ENOTSUP (see the top of this file).
+ * Return: 0 if everything checked verifies; else the first failure:
+ * -ENODATA (the object, a given target or a program has no signature, or
+ * only probes are signed), -EKEYREJECTED, -ENOKEY, -EBADMSG, -ENOPKG (a
+ * signature), -EINVAL, file and libbpf errors, -ENOTSUP (see the top of
+ * this file).
  */
 BPFSIG_API int bpfsig_object__verify_file(const struct bpfsig_key *cert,
 					  const char *obj_path,

@@ -90,6 +90,23 @@ BPFSIG_INTERNAL int bpfsig_write_all(int fd, const void *buf, size_t len);
 /* The running kernel's BTF: the default target of signing and verifying. */
 #define BPFSIG_DEFAULT_VMLINUX "/sys/kernel/btf/vmlinux"
 
+/*
+ * verify.c: what the kernel checks of an appendix (a record's) without a
+ * load: it parses, its CMS blob keeps to the profile (bpfsig_cms_check()),
+ * and its signature over the statement verifies with @cert. Return: 0,
+ * -ENODATA, -EBADMSG, -ENOPKG, -ENOKEY (not signed by @cert),
+ * -EKEYREJECTED, -ENOMEM. The statement is not compared with any load.
+ */
+BPFSIG_INTERNAL int bpfsig_verify_appendix(const struct bpfsig_key *cert,
+					   const void *appendix, size_t len);
+
+/*
+ * sim.c: how many programs libbpf finds in @obj_path (subprograms not
+ * counted; 0 for an object of subprograms or maps only): 0 or -errno
+ * (printed).
+ */
+BPFSIG_INTERNAL int bpfsig_object_programs(const char *obj_path, __u32 *cnt);
+
 /* ---- record.c: a load with a signature record appended ---------------- */
 
 union bpf_attr;

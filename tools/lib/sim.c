@@ -124,7 +124,31 @@ static long sim_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 	return ret;
 }
 
-/* libbpf's view of @obj_path for @btf_path, every program to be loaded. */
+int bpfsig_object_programs(const char *obj_path, __u32 *cnt)
+{
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int err;
+
+	obj = bpf_object__open_file(obj_path, NULL);
+	if (!obj) {
+		err = -errno;
+		pr_warn("%s: libbpf cannot open the object: %s\n", obj_path,
+			strerror(-err));
+		return err;
+	}
+	*cnt = 0;
+	bpf_object__for_each_program(prog, obj)
+		(*cnt)++;
+	bpf_object__close(obj);
+	return 0;
+}
+
+/*
+ * libbpf's view of @obj_path for @btf_path, every program to be loaded. An
+ * object without programs (only subprograms in .text, or only maps) is
+ * prepared too: libbpf still makes its probe loads for it.
+ */
 static struct bpf_object *open_object(const char *obj_path,
 				      const char *btf_path,
 				      const char *kconfig)
@@ -142,11 +166,6 @@ static struct bpf_object *open_object(const char *obj_path,
 		pr_warn("%s: libbpf cannot open the object: %s\n", obj_path,
 			strerror(errno));
 		return bpfsig_err_ptr(-errno);
-	}
-	if (!bpf_object__next_program(obj, NULL)) {
-		pr_warn("%s: object has no BPF programs\n", obj_path);
-		bpf_object__close(obj);
-		return bpfsig_err_ptr(-ENOENT);
 	}
 	/* sign all programs, even those not loaded by default ("?" sections) */
 	bpf_object__for_each_program(prog, obj)

@@ -47,22 +47,32 @@ int bpfsig_inspect_blob(const void *buf, size_t buf_len,
 	return 0;
 }
 
+/* An appendix on its own, parsed as the tail of a load: 0 or -errno. */
+static int tail_blob(const void *appendix, size_t len,
+		     struct bpfsig_blob *blob)
+{
+	size_t tail = len < BPFSIG_MAX_TOTAL_LEN ? len : BPFSIG_MAX_TOTAL_LEN;
+	int err;
+
+	/* as the tail of a load: the format wants one instruction before it */
+	err = bpfsig_tail_parse((const char *)appendix + len - tail, tail,
+				(__u64)len + 8, blob);
+	if (err)
+		return err;
+	return blob->total_len == len ? 0 : -EBADMSG;
+}
+
 int bpfsig_inspect_appendix(const void *appendix, size_t len,
 			    struct bpfsig_sig_info *info)
 {
-	size_t tail = len < BPFSIG_MAX_TOTAL_LEN ? len : BPFSIG_MAX_TOTAL_LEN;
 	struct bpfsig_blob blob;
 	int err;
 
 	if (!appendix || !info)
 		return bpfsig_err(-EINVAL);
-	/* as the tail of a load: the format wants one instruction before it */
-	err = bpfsig_tail_parse((const char *)appendix + len - tail, tail,
-				(__u64)len + 8, &blob);
+	err = tail_blob(appendix, len, &blob);
 	if (err)
 		return bpfsig_err(err);
-	if (blob.total_len != len)
-		return bpfsig_err(-EBADMSG);
 	fill_info(info, &blob);
 	return 0;
 }
@@ -133,6 +143,32 @@ static int cms_verify(X509 *cert, const void *data, size_t len,
 	return err;
 }
 
+/*
+ * The kernel's checks of a parsed region that need no load (steps 20-21 of
+ * Documentation/format.md): the CMS profile, then the signature over the
+ * statement with @cert as the only trusted key.
+ */
+static int verify_statement(const struct bpfsig_key *cert,
+			    const struct bpfsig_blob *blob)
+{
+	int err = bpfsig_cms_check(blob);
+
+	if (err)
+		return err;
+	return cms_verify(cert->cert, blob->stmt, BPFSIG_STATEMENT_SIZE,
+			  blob->sig, blob->sig_len);
+}
+
+int bpfsig_verify_appendix(const struct bpfsig_key *cert,
+			   const void *appendix, size_t len)
+{
+	struct bpfsig_blob blob;
+	int err;
+
+	err = tail_blob(appendix, len, &blob);
+	return err ?: verify_statement(cert, &blob);
+}
+
 int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
 		       size_t buf_len, const struct bpfsig_verify_opts *opts,
 		       struct bpfsig_sig_info *info)
@@ -167,8 +203,7 @@ int bpfsig_verify_blob(const struct bpfsig_key *cert, const void *buf,
 	if (err)
 		return bpfsig_err(err);
 
-	err = cms_verify(cert->cert, st, BPFSIG_STATEMENT_SIZE, blob.sig,
-			 blob.sig_len);
+	err = verify_statement(cert, &blob);
 	if (err)
 		return bpfsig_err(err);
 

@@ -2,23 +2,32 @@
 /*
  * libbpfsig: verifying a signed BPF ELF object offline.
  *
- * The object is prepared again by libbpf under the simulated kernel
- * (sim.c) for every target kernel BTF, and every program load must find a
- * signature that verifies with the certificate -- appended exactly as
- * bpfsig_object__load() appends it, checked as the kernel checks it.
+ * Two passes. First, every signature the object carries is checked as the
+ * kernel checks it without a load: it parses, its CMS blob keeps to the
+ * profile, and it verifies with the certificate -- this needs no kernel
+ * BTF. Second, for each target kernel whose BTF is at hand (given, or the
+ * running kernel's when it is one of the object's targets), the object is
+ * prepared again by libbpf under the simulated kernel (sim.c) and every
+ * program load must find a signature that verifies for it -- appended
+ * exactly as bpfsig_object__load() appends it, checked as the kernel
+ * checks it. Targets without BTF are named: their programs' instructions
+ * are not compared with what was signed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "libbpfsig_internal.h"
 #include "bpfsig_sec.h"
 
 struct target {
-	const char *path;
+	const char *path;	/* BTF file; NULL: none at hand */
 	__u8 sha[32];
+	__u32 sigs;		/* program signatures naming it */
+	bool checked;
 };
 
 struct vctx {
@@ -27,7 +36,7 @@ struct vctx {
 	const struct bpfsig_sigset *set;
 	const char *target;
 	bool *used;		/* per record: matched by a simulated load */
-	bool default_target;	/* no target BTF given: the running kernel's */
+	int *rec_err;		/* per record: its own check (first pass) */
 	struct bpfsig_obj_verify_info info;
 	int err;		/* the first failure */
 };
@@ -37,6 +46,74 @@ static void fail(struct vctx *v, int err)
 	if (!v->err)
 		v->err = err;
 }
+
+static void sha_hex(const __u8 sha[32], char hex[65])
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+}
+
+/* ---- first pass: every signature, without BTF ---------------------------- */
+
+static void report_record(const struct vctx *v, const struct bpfsig_record *r,
+			  int err)
+{
+	char hex[65];
+
+	sha_hex(r->target, hex);
+	pr_warn("%s: signature of program '%s' (target btf sha256:%s): %s\n",
+		v->path, r->name, hex, bpfsig_strerror(err));
+}
+
+/* Failed probe signatures: one line per reason, with their number. */
+static void report_probes(const struct vctx *v, size_t cnt)
+{
+	const struct bpfsig_record *r;
+	size_t i, j;
+	__u32 n;
+
+	for (i = 0; i < cnt; i++) {
+		r = bpfsig_sigset__record(v->set, i);
+		if (!v->rec_err[i] || !(r->flags & BPFSIG_REC_PROBE))
+			continue;
+		for (j = 0, n = 0; j < cnt; j++) {
+			r = bpfsig_sigset__record(v->set, j);
+			if ((r->flags & BPFSIG_REC_PROBE) &&
+			    v->rec_err[j] == v->rec_err[i]) {
+				if (j < i)
+					break;
+				n++;
+			}
+		}
+		if (j == cnt)
+			pr_warn("%s: %u libbpf probe signature(s): %s\n", v->path,
+				n, bpfsig_strerror(v->rec_err[i]));
+	}
+}
+
+static void check_records(struct vctx *v)
+{
+	size_t i, cnt = bpfsig_sigset__cnt(v->set);
+	const struct bpfsig_record *r;
+
+	for (i = 0; i < cnt; i++) {
+		r = bpfsig_sigset__record(v->set, i);
+		v->rec_err[i] = bpfsig_verify_appendix(v->cert, r->appendix,
+						       r->appendix_len);
+		if (!v->rec_err[i]) {
+			v->info.signatures++;
+			continue;
+		}
+		fail(v, v->rec_err[i]);
+		if (!(r->flags & BPFSIG_REC_PROBE))
+			report_record(v, r, v->rec_err[i]);
+	}
+	report_probes(v, cnt);
+}
+
+/* ---- second pass: the program loads of one target ------------------------ */
 
 /* @r and the records with the same appendix (signed for several targets) */
 static void mark_used(struct vctx *v, const struct bpfsig_record *r)
@@ -52,6 +129,16 @@ static void mark_used(struct vctx *v, const struct bpfsig_record *r)
 	}
 }
 
+static int record_index(const struct vctx *v, const struct bpfsig_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < bpfsig_sigset__cnt(v->set); i++)
+		if (bpfsig_sigset__record(v->set, i) == r)
+			return i;
+	return -1;
+}
+
 static int verify_load(const struct bpfsig_sim_load *ld, void *ctx)
 {
 	BPFSIG_OPTS(bpfsig_verify_opts, vopts,
@@ -63,7 +150,7 @@ static int verify_load(const struct bpfsig_sim_load *ld, void *ctx)
 	const struct bpfsig_record *r;
 	size_t len;
 	void *buf;
-	int err;
+	int err, i;
 
 	r = bpfsig_sigset__find(v->set, ld->prog_type,
 				ld->expected_attach_type, ld->insns,
@@ -81,6 +168,9 @@ static int verify_load(const struct bpfsig_sim_load *ld, void *ctx)
 		return 0;
 	}
 	mark_used(v, r);
+	i = record_index(v, r);
+	if (i >= 0 && v->rec_err[i])
+		return 0;	/* reported by the first pass */
 	buf = bpfsig_insns_append(ld->insns, ld->insn_cnt, r, &len);
 	if (!buf)
 		return -ENOMEM;
@@ -97,7 +187,26 @@ static int verify_load(const struct bpfsig_sim_load *ld, void *ctx)
 	return 0;
 }
 
-/* The bundles of @opts, or else the object's own .bpfsig section. */
+/* Prepare the object for @t and check every load. */
+static int verify_target(struct vctx *v, struct target *t,
+			 const char *kconfig)
+{
+	int err;
+
+	v->target = t->path;
+	v->info.targets++;
+	t->checked = true;
+	err = bpfsig_object__simulate(v->path, t->path, kconfig, verify_load,
+				      v);
+	if (err)
+		pr_warn("%s: cannot prepare the object for %s: %s\n", v->path,
+			t->path, strerror(-err));
+	return err;
+}
+
+/* ---- which targets ---------------------------------------------------------- */
+
+/* The signatures of @opts, or else the object's own .bpfsig section. */
 static int collect_sigs(const char *path,
 			const struct bpfsig_obj_verify_opts *opts,
 			struct bpfsig_sigset *set)
@@ -122,55 +231,101 @@ static int collect_sigs(const char *path,
 	return err;
 }
 
-static bool signed_for(const struct bpfsig_sigset *set, const __u8 sha[32])
+static struct target *find_target(struct target *t, size_t cnt,
+				  const __u8 sha[32])
 {
 	size_t i;
 
-	for (i = 0; i < bpfsig_sigset__cnt(set); i++)
-		if (!memcmp(bpfsig_sigset__record(set, i)->target, sha, 32))
-			return true;
-	return false;
+	for (i = 0; i < cnt; i++)
+		if (!memcmp(t[i].sha, sha, 32))
+			return &t[i];
+	return NULL;
 }
 
-/* Prepare the object for @t and check every load. */
-static int verify_target(struct vctx *v, const struct target *t,
-			 const char *kconfig)
+/* The targets the program signatures name, each once: their number. */
+static size_t recorded_targets(const struct bpfsig_sigset *set,
+			       struct target *t)
 {
-	char hex[17];
-	int err, i;
+	const struct bpfsig_record *r;
+	struct target *o;
+	size_t i, cnt = 0;
 
-	if (!signed_for(v->set, t->sha)) {
-		for (i = 0; i < 8; i++)
-			snprintf(hex + 2 * i, 3, "%02x", t->sha[i]);
-		pr_warn("%s: not signed for target %s (BTF sha256:%s...)%s\n",
-			v->path, t->path, hex, v->default_target ?
-			"; give the BTF of the kernel it was signed for" : "");
+	for (i = 0; i < bpfsig_sigset__cnt(set); i++) {
+		r = bpfsig_sigset__record(set, i);
+		if (r->flags & BPFSIG_REC_PROBE)
+			continue;
+		o = find_target(t, cnt, r->target);
+		if (!o) {
+			o = &t[cnt++];
+			memcpy(o->sha, r->target, 32);
+		}
+		o->sigs++;
+	}
+	return cnt;
+}
+
+/*
+ * The BTF files at hand for the recorded targets @t: each --btf FILE
+ * (which must be one of them), or else the running kernel's when it is.
+ */
+static int attach_btfs(struct vctx *v,
+		       const struct bpfsig_obj_verify_opts *opts,
+		       struct target *t, size_t cnt)
+{
+	const char **btfs = OPTS_GET(opts, btf_paths, NULL);
+	size_t i, n = btfs ? OPTS_GET(opts, btf_cnt, 0) : 0;
+	const char *def = BPFSIG_DEFAULT_VMLINUX;
+	struct target *o;
+	char hex[65];
+	__u8 sha[32];
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = bpfsig_file_sha256(btfs[i], sha);
+		if (err) {
+			pr_warn("%s: cannot read target BTF: %s\n", btfs[i],
+				strerror(-err));
+			return err;
+		}
+		o = find_target(t, cnt, sha);
+		if (o) {
+			o->path = btfs[i];
+			continue;
+		}
+		sha_hex(sha, hex);
+		pr_warn("%s: not signed for target %s (btf sha256:%s)\n",
+			v->path, btfs[i], hex);
 		fail(v, -ENODATA);
+	}
+	if (n)
+		return 0;
+	if (access(def, R_OK) || bpfsig_file_sha256(def, sha)) {
+		pr_info("%s: note: no BTF at %s to compare the programs with\n",
+			v->path, def);
 		return 0;
 	}
-	v->target = t->path;
-	v->info.targets++;
-	err = bpfsig_object__simulate(v->path, t->path, kconfig, verify_load,
-				      v);
-	if (err)
-		pr_warn("%s: cannot prepare the object for %s: %s\n", v->path,
-			t->path, strerror(-err));
-	return err;
+	o = find_target(t, cnt, sha);
+	if (o)
+		o->path = def;
+	else
+		pr_info("%s: note: the running kernel (%s) is not one of the object's targets\n",
+			v->path, def);
+	return 0;
 }
 
 /* Signatures for a checked target that no load used, and the rest. */
 static void count_unused(struct vctx *v, const struct target *t, size_t cnt)
 {
 	const struct bpfsig_record *r;
-	size_t k, j;
+	const struct target *o;
+	size_t k;
 
 	for (k = 0; k < bpfsig_sigset__cnt(v->set); k++) {
 		r = bpfsig_sigset__record(v->set, k);
 		if (v->used[k] || (r->flags & BPFSIG_REC_PROBE))
 			continue;
-		for (j = 0; j < cnt && memcmp(t[j].sha, r->target, 32); j++)
-			;
-		if (j == cnt) {
+		o = find_target((struct target *)t, cnt, r->target);
+		if (!o || !o->checked) {
 			v->info.other_targets++;
 			continue;
 		}
@@ -180,48 +335,49 @@ static void count_unused(struct vctx *v, const struct target *t, size_t cnt)
 	}
 }
 
-static int hash_targets(struct vctx *v,
-			const struct bpfsig_obj_verify_opts *opts,
-			struct target **tp, size_t *cnt)
+static void report_unchecked(struct vctx *v, const struct target *t,
+			     size_t cnt)
 {
-	static const char *def[1] = { BPFSIG_DEFAULT_VMLINUX };
-	const char **btfs = OPTS_GET(opts, btf_paths, NULL);
+	char hex[65];
 	size_t i;
-	int err;
 
-	*cnt = OPTS_GET(opts, btf_cnt, 0);
-	v->default_target = !btfs || !*cnt;
-	if (v->default_target) {
-		btfs = def;
-		*cnt = 1;
+	for (i = 0; i < cnt; i++) {
+		if (t[i].checked)
+			continue;
+		v->info.targets_unchecked++;
+		sha_hex(t[i].sha, hex);
+		pr_info("%s: note: target btf sha256:%s: %u program signature(s) not compared with the object's programs (no BTF for that kernel: --btf FILE)\n",
+			v->path, hex, t[i].sigs);
 	}
-	*tp = calloc(*cnt, sizeof(**tp));
-	if (!*tp)
-		return -ENOMEM;
-	for (i = 0; i < *cnt; i++) {
-		(*tp)[i].path = btfs[i];
-		err = bpfsig_file_sha256(btfs[i], (*tp)[i].sha);
-		if (err) {
-			pr_warn("%s: cannot read target BTF: %s\n", btfs[i],
-				strerror(-err));
-			return err;
-		}
-	}
-	return 0;
 }
 
 static int verify_targets(struct vctx *v,
 			  const struct bpfsig_obj_verify_opts *opts)
 {
-	struct target *t = NULL;
+	struct target *t;
 	size_t i, cnt;
 	int err;
 
-	err = hash_targets(v, opts, &t, &cnt);
+	t = calloc(bpfsig_sigset__cnt(v->set) + 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	cnt = recorded_targets(v->set, t);
+	if (!cnt) {
+		pr_warn("%s: %s: no signature for any program, only for libbpf probes\n",
+			v->path, bpfsig_strerror(-ENODATA));
+		fail(v, -ENODATA);
+		free(t);
+		return 0;
+	}
+	err = attach_btfs(v, opts, t, cnt);
 	for (i = 0; !err && i < cnt; i++)
-		err = verify_target(v, &t[i], OPTS_GET(opts, kconfig, NULL));
+		if (t[i].path)
+			err = verify_target(v, &t[i],
+					    OPTS_GET(opts, kconfig, NULL));
 	if (!err && !v->err)
 		count_unused(v, t, cnt);
+	if (!err)
+		report_unchecked(v, t, cnt);
 	free(t);
 	return err;
 }
@@ -233,6 +389,7 @@ int bpfsig_object__verify_file(const struct bpfsig_key *cert,
 {
 	struct vctx v = { .path = obj_path, .cert = cert };
 	struct bpfsig_sigset *set;
+	size_t cnt;
 	int err;
 
 	if (!OPTS_VALID(opts, bpfsig_obj_verify_opts) || !cert || !obj_path)
@@ -242,13 +399,20 @@ int bpfsig_object__verify_file(const struct bpfsig_key *cert,
 		return bpfsig_err(-ENOMEM);
 	err = collect_sigs(obj_path, opts, set);
 	v.set = set;
-	v.used = calloc(bpfsig_sigset__cnt(set) + 1, sizeof(*v.used));
-	if (!err && !v.used)
+	cnt = bpfsig_sigset__cnt(set);
+	v.used = calloc(cnt + 1, sizeof(*v.used));
+	v.rec_err = calloc(cnt + 1, sizeof(*v.rec_err));
+	if (!err && (!v.used || !v.rec_err))
 		err = -ENOMEM;
 	if (!err)
+		err = bpfsig_object_programs(obj_path, &v.info.object_programs);
+	if (!err)
+		check_records(&v);
+	if (!err && v.info.object_programs)
 		err = verify_targets(&v, opts);
 	if (info)
 		*info = v.info;
+	free(v.rec_err);
 	free(v.used);
 	bpfsig_sigset__free(set);
 	return bpfsig_err(err ?: v.err);

@@ -11,8 +11,9 @@
  * BPF_PROG_LOAD whose statement matches a signature from the files in
  * $BPFSIG_SIGS (colon-separated: signed objects or bundles) gets it
  * appended; other loads pass unsigned and are reported on stderr, or are
- * refused with ENOKEY when $BPFSIG_STRICT=1. Other calls pass through to
- * the next syscall() (libc's).
+ * refused with ENOKEY when $BPFSIG_STRICT=1. A load that the kernel's
+ * bpfsig refuses is reported on stderr, with the reason (refusal.c). Other
+ * calls pass through to the next syscall() (libc's).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 
 #include "libbpfsig_internal.h"
 #include "hook.h"
+#include "refusal.h"
 
 static struct bpfsig_sigset *sigs;
 static bool strict;
@@ -46,14 +48,13 @@ long syscall(long nr, ...)
 	return ret;
 }
 
-static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
-			unsigned int size)
+/* A load: with the matching signature appended, or unsigned: fd or -errno */
+static long load(int cmd, void *uattr, unsigned int size, bool *unmatched)
 {
 	const struct bpfsig_record *rec;
 	union bpf_attr *attr;
 	long ret;
 
-	(void)hook;
 	ret = bpfsig_prog_load_copy(cmd, uattr, size, &attr);
 	if (ret <= 0)
 		return ret ?: bpfsig_real_bpf(cmd, uattr, size);
@@ -69,9 +70,28 @@ static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 			strict ? "refusing" : "unsigned", attr->prog_name,
 			libbpf_bpf_prog_type_str(attr->prog_type) ?: "?",
 			attr->insn_cnt);
+		*unmatched = true;
 		ret = strict ? -ENOKEY : bpfsig_real_bpf(cmd, uattr, size);
 	}
 	free(attr);
+	return ret;
+}
+
+static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
+			unsigned int size)
+{
+	struct bpfsig_counters before;
+	bool watch, unmatched = false;
+	long ret;
+
+	(void)hook;
+	if (cmd != BPF_PROG_LOAD)
+		return bpfsig_real_bpf(cmd, uattr, size);
+	/* the module's counters, to tell its refusals from the kernel's */
+	watch = !bpfsig_refusal_counters(&before);
+	ret = load(cmd, uattr, size, &unmatched);
+	if (watch && !(strict && unmatched))
+		bpfsig_refusal_explain(uattr, size, ret, &before);
 	return ret;
 }
 
@@ -91,29 +111,22 @@ static void preload_init(void)
 {
 	const char *env = getenv("BPFSIG_SIGS"), *s;
 	char *list, *tok, *save = NULL;
-	int n = 0;
 
 	bpfsig_set_print(quiet_print);
 	s = getenv("BPFSIG_STRICT");
 	strict = s && *s && strcmp(s, "0");
-	if (!env || !*env) {
-		fprintf(stderr, "bpfsig-preload: BPFSIG_SIGS not set: BPF programs load unsigned\n");
-		return;
-	}
 	sigs = bpfsig_sigset__new();
-	list = strdup(env);
-	if (!sigs || !list) {
-		free(list);
+	if (!sigs)
 		return;
-	}
-	for (tok = strtok_r(list, ":", &save); tok;
+	if (!env || !*env)
+		fprintf(stderr, "bpfsig-preload: BPFSIG_SIGS not set: BPF programs load unsigned\n");
+	list = strdup(env ?: "");
+	for (tok = list ? strtok_r(list, ":", &save) : NULL; tok;
 	     tok = strtok_r(NULL, ":", &save)) {
 		if (bpfsig_sigset__add_file(sigs, tok))
 			fprintf(stderr, "bpfsig-preload: %s: ignored\n", tok);
-		else
-			n++;
 	}
 	free(list);
-	if (n)
-		bpfsig_hook_set_global(&hook);
+	/* even without signatures: refusals are still explained */
+	bpfsig_hook_set_global(&hook);
 }

@@ -71,7 +71,7 @@ fi
 # ---- fixtures ----------------------------------------------------------
 printf '\xb7\x00\x00\x00\x00\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' > prog.bin
 CLANG_FLAGS="-O2 -g -target bpf -I/usr/include/$(gcc -print-multiarch 2>/dev/null)"
-for o in simple core noprog; do
+for o in simple core noprog textonly; do
 	clang $CLANG_FLAGS -c "$T/bpf/$o.bpf.c" -o $o.o 2>clang.err ||
 		{ echo "Bail out! clang failed on $o.bpf.c"; cat clang.err; exit 1; }
 done
@@ -191,6 +191,42 @@ printf '\x07' | dd of=badalgo.bin bs=1 seek=$((16 + 10)) conv=notrunc status=non
 t "unknown digest algorithm: ENOPKG" 1 "unsupported algorithm (ENOPKG)" "$B" verify --cert k.crt badalgo.bin
 t "-j verify prints JSON" 0 '"verified":true' "$B" -j verify --cert k.crt p_sha256.bin
 
+# The kernel's CMS profile (Documentation/format.md, step 20): statements
+# signed again with openssl cms, in ways that openssl accepts and the
+# kernel refuses; offline verification must refuse them too.
+openssl req -x509 -newkey rsa:1024 -nodes -keyout small.key -out small.crt \
+	-subj /CN=s -days 30 2>/dev/null
+cat > resign.py <<'PY'
+import struct, subprocess, sys
+src, out = sys.argv[1:3]
+d = open(src, 'rb').read()
+total = struct.unpack('>I', d[-12:-8])[0]
+insns = d[:len(d) - total]
+open('stmt.bin', 'wb').write(d[len(insns):len(insns) + 128])
+cms = subprocess.run(['openssl', 'cms', '-sign', '-binary', '-noattr',
+                      '-nosmimecap', '-keyid', '-md', 'sha256', '-in',
+                      'stmt.bin', '-outform', 'DER'] + sys.argv[3:],
+                     capture_output=True, check=True).stdout
+open(out + '.cms', 'wb').write(cms)
+pad = (-(128 + len(cms))) % 8
+total = 128 + len(cms) + pad + 32
+trailer = (b'~BPFSIG~' + bytes([1, 0, 0, 0])
+           + struct.pack('>III', 128, len(cms), total) + bytes(8))
+open(out, 'wb').write(d[:len(insns) + 128] + cms + bytes(pad) + trailer)
+PY
+python3 resign.py p_sha256.bin cms_cert.bin -signer k.crt -inkey k.key -nocerts -certfile small.crt
+python3 resign.py p_sha256.bin cms_big.bin -signer k.crt -inkey k.key
+python3 resign.py p_sha256.bin cms_other.bin -signer k2.crt -inkey k2.key -nocerts
+c "CMS with an extra certificate stays under the 1024-byte cap" test "$(stat -c %s cms_cert.bin.cms)" -le 1024
+t "openssl accepts the CMS with an extra certificate" 0 "Verification successful" \
+	openssl cms -verify -binary -inform DER -in cms_cert.bin.cms -content stmt.bin -certfile k.crt -noverify -out /dev/null
+t "verify: CMS carrying a certificate: EBADMSG, as the kernel" 1 "cms_cert.bin: malformed signature (EBADMSG)" "$B" verify --cert k.crt cms_cert.bin
+c "CMS with the signer's certificate is over the 1024-byte cap" test "$(stat -c %s cms_big.bin.cms)" -gt 1024
+t "verify: CMS over 1024 bytes: EBADMSG, as the kernel" 1 "cms_big.bin: malformed signature (EBADMSG)" "$B" verify --cert k.crt cms_big.bin
+t "openssl accepts the statement signed by another key" 0 "Verification successful" \
+	openssl cms -verify -binary -inform DER -in cms_other.bin.cms -content stmt.bin -certfile k2.crt -noverify -out /dev/null
+t "verify: signer is not the key the statement names: EBADMSG, as the kernel" 1 "cms_other.bin: malformed signature (EBADMSG)" "$B" verify --cert k2.crt cms_other.bin
+
 # ---- bad input --------------------------------------------------------------------
 t "sign: missing file" 1 "missing.bin: No such file or directory" "$B" sign --key k.key --cert k.crt --type xdp missing.bin
 : > empty.bin
@@ -236,8 +272,13 @@ t "sign object" 0 - "$B" sign --key k.key --cert k.crt s.o
 c "object has one .bpfsig section, not SHF_ALLOC" bash -c \
 	"[ \$(readelf -SW s.o | grep -c ' .bpfsig ') = 1 ] && readelf -SW s.o | grep ' .bpfsig ' | grep -q 'PROGBITS'"
 t "libbpf still opens the signed object (bpftool)" 0 - bash -c "bpftool btf dump file s.o >/dev/null"
-t "verify object" 0 "s.o: OK (3 program loads verified, 1 target(s))" "$B" verify --cert k.crt s.o
-t "verify object with wrong cert: ENOKEY, names the program" 1 "program 'sock_count': signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt s.o
+t "verify object" 0 "s.o: OK (8 signatures verified; 3 program loads verified for 1 target(s))" "$B" verify --cert k.crt s.o
+host_btf=$(sha256sum /sys/kernel/btf/vmlinux | cut -d' ' -f1)
+t "verify object with wrong cert: ENOKEY, names the program and target" 1 \
+	"s.o: signature of program 'sock_count' (target btf sha256:$host_btf): signed by an unknown key (ENOKEY)" \
+	"$B" verify --cert k2.crt s.o
+t "verify object with wrong cert: probe signatures counted, one line" 1 \
+	"s.o: 5 libbpf probe signature(s): signed by an unknown key (ENOKEY)" "$B" verify --cert k2.crt s.o
 "$B" -j verify --cert k2.crt s.o > vfail.json 2>/dev/null
 c "-j verify of an object that fails: one JSON error" json_is vfail.json '"ENOKEY" in d["error"]'
 cp s.o s2.o
@@ -271,7 +312,23 @@ t "detached bundle" 0 - "$B" sign --key k.key --cert k.crt --detached s.sig simp
 c "detached: object untouched" bash -c "! readelf -SW simple.o | grep -q bpfsig"
 t "verify with --sigs bundle" 0 OK "$B" verify --cert k.crt --sigs s.sig simple.o
 t "show bundle" 0 "signature bundle" "$B" show s.sig
-t "sign: ELF without programs" 1 "object has no BPF programs" "$B" sign --key k.key --cert k.crt -o x.o noprog.o
+# objects without programs: libbpf still makes its probe loads for them
+for o in noprog textonly; do
+	t "sign: object without programs ($o) succeeds, says so" 0 \
+		"${o}_s.o: note: no programs to sign (only subprograms, maps or data): wrote the signatures of the 3 probe loads libbpf makes for it" \
+		"$B" sign --key k.key --cert k.crt -o ${o}_s.o $o.o
+	c "sign: $o: one .bpfsig section" test "$(readelf -SW ${o}_s.o | grep -c ' .bpfsig ')" = 1
+	t "verify: object without programs ($o)" 0 "${o}_s.o: OK (3 signatures verified; no programs to compare)" \
+		"$B" verify --cert k.crt ${o}_s.o
+	t "verify: object without programs ($o), wrong cert" 1 "${o}_s.o: 3 libbpf probe signature(s): signed by an unknown key (ENOKEY)" \
+		"$B" verify --cert k2.crt ${o}_s.o
+	t "show: object without programs ($o)" 0 "none (only subprograms, maps or data: libbpf loads no program from it)" \
+		"$B" show ${o}_s.o
+	t "show: its probe signatures ($o)" 0 "signatures: 3" "$B" show ${o}_s.o
+done
+t "verify: program object with only probe signatures: ENODATA" 1 \
+	"simple.o: not signed (ENODATA): no signature for any program, only for libbpf probes" \
+	"$B" verify --cert k.crt --sigs textonly_s.o simple.o
 t "sign: ELF that is not BPF" 1 "not a BPF object" "$B" sign --key k.key --cert k.crt -o x.o /bin/true
 head -c 1000 simple.o > trunc.o
 t "sign: corrupt (truncated) ELF" 1 "trunc.o" "$B" sign --key k.key --cert k.crt -o x.o trunc.o
@@ -293,7 +350,33 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	t "show -j: kernel_specific flags" 0 - bash -c "'$B' -j show c.o | python3 -c 'import json,sys; p={x[\"name\"]:x[\"kernel_specific\"] for x in json.load(sys.stdin)[\"programs\"]}; assert p==dict(core_probe=True, ksym_user=True, kconfig_user=False, plain=False), p'"
 	cp /sys/kernel/btf/vmlinux other.btf
 	printf 'x' >> other.btf
-	t "verify for a target it was not signed for" 1 "not signed for target other.btf" "$B" verify --cert k.crt --btf other.btf c.o
+	other_btf=$(sha256sum other.btf | cut -d' ' -f1)
+	t "verify for a given target it was not signed for" 1 "c.o: not signed for target other.btf (btf sha256:$other_btf)" "$B" verify --cert k.crt --btf other.btf c.o
+	# signed for another kernel: verified on a machine that is not the target
+	t "sign for another target only" 0 - "$B" sign --key k.key --cert k.crt --btf other.btf -o so.o simple.o
+	t "verify off target: signatures checked, exit 0, says what was not" 0 \
+		"so.o: OK (8 signatures verified; 0 program loads verified for 0 target(s); 1 target(s) not compared: no BTF)" \
+		"$B" verify --cert k.crt so.o
+	t "verify off target: names the target not compared" 0 \
+		"so.o: note: target btf sha256:$other_btf: 3 program signature(s) not compared with the object's programs (no BTF for that kernel: --btf FILE)" \
+		"$B" verify --cert k.crt so.o
+	t "verify off target: the running kernel is not a target" 0 \
+		"so.o: note: the running kernel (/sys/kernel/btf/vmlinux) is not one of the object's targets" \
+		"$B" verify --cert k.crt so.o
+	t "verify off target, wrong cert: still ENOKEY" 1 "so.o: signature of program 'xdp_pass' (target btf sha256:$other_btf): signed by an unknown key (ENOKEY)" \
+		"$B" verify --cert k2.crt so.o
+	t "verify with the target's BTF: programs compared" 0 "so.o: OK (8 signatures verified; 3 program loads verified for 1 target(s))" \
+		"$B" verify --cert k.crt --btf other.btf so.o
+	"$B" -j verify --cert k.crt so.o > voff.json 2>/dev/null
+	c "-j verify off target: targets_unchecked 1, programs 0" json_is voff.json \
+		'd["verified"] and d["targets_unchecked"] == 1 and d["programs"] == 0 and d["signatures"] == 8'
+	t "sign CO-RE object for two targets" 0 - "$B" sign --key k.key --cert k.crt --btf /sys/kernel/btf/vmlinux --btf other.btf -o c2.o core.o
+	t "verify two targets: the running kernel's compared, the other not" 0 \
+		"c2.o: OK (13 signatures verified; 4 program loads verified for 1 target(s); 1 target(s) not compared: no BTF)" \
+		"$B" verify --cert k.crt c2.o
+	t "verify two targets: names the other" 0 \
+		"c2.o: note: target btf sha256:$other_btf: 4 program signature(s) not compared with the object's programs (no BTF for that kernel: --btf FILE)" \
+		"$B" verify --cert k.crt c2.o
 else
 	echo "# skipping CO-RE tests: no /sys/kernel/btf/vmlinux"
 fi
