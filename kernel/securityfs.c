@@ -551,14 +551,15 @@ void bpfsig_fs_ready(void)
  *
  * No file is open (an open file holds a reference on the module), but
  * others may still hold one: an open under way (refused now, see
- * sfs_get()), a close under way (after sfs_release()), a path walk. Each
- * file is made unusable without this module (make_bad_inode(): an open
- * gets -EIO from the VFS), removed, and waited for until no one else holds
- * it. Only then can the VFS no longer call into the module, and can the
- * directory go: securityfs on 6.1 and 6.12 does not remove a directory
- * while one of its files is held, and the next load would then fail with
- * -EEXIST. A file held for longer (an O_PATH descriptor) is waited for 10 s
- * at most; the directory then stays until reboot.
+ * sfs_get()), a close under way (after sfs_release()), a path walk, an
+ * O_PATH descriptor. Each file is made unusable without this module
+ * (make_bad_inode(): an open gets -EIO from the VFS, also through
+ * /proc/PID/fd), removed and unhashed (securityfs on 6.1 and 6.12 does not
+ * remove a directory with a hashed file still held, and the next load
+ * would fail with -EEXIST), then waited for until no one else holds it:
+ * until then an open or a close under way may still be in this module's
+ * code. A file held for longer (an O_PATH descriptor) is waited for 10 s
+ * at most.
  */
 void bpfsig_fs_exit(void)
 {
@@ -578,7 +579,7 @@ void bpfsig_fs_exit(void)
 		while (d_count(d) > 1 && time_before(jiffies, deadline))
 			msleep(20);
 		if (d_count(d) > 1)
-			pr_warn("securityfs file %pd still in use: bpfsig/ stays until reboot\n",
+			pr_warn("securityfs file %pd still held after 10 s; unloading anyway\n",
 				d);
 		dput(d);
 	}
