@@ -29,9 +29,10 @@ set -eu
 # (BPFSIG_NO_STRESS_SOAK=1 below): each boot ends with a kmemleak scan of
 # its own, and the soak's `clear` of kmemleak at its start cannot hide what
 # the suites before it leaked. The stress keeps the 100,000 loads of
-# selftests/run.sh (about 170 loads/s here, against 600 on the pinned
-# kernel); the soak runs 300 s instead of 60, as it gets through about a
-# twentieth of the loads per second the pinned kernel does.
+# selftests/run.sh (170-380 loads/s on this kernel, measured); the soak runs
+# 300 s instead of 60, as it gets through 7-12 times fewer loads per second
+# here than on the pinned kernel, more on a busy machine
+# (Documentation/reliability.md).
 STRESS_LOADS=${DEBUG_STRESS_LOADS:-100000}
 SOAK_SECONDS=${DEBUG_SOAK_SECONDS:-300}
 VM_TESTS=(
