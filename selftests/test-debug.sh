@@ -30,7 +30,7 @@ set -eu
 # its own, and the soak's `clear` of kmemleak at its start cannot hide what
 # the suites before it leaked. The stress keeps the 100,000 loads of
 # selftests/run.sh (170-380 loads/s on this kernel, measured); the soak runs
-# 300 s instead of 60, as it gets through 7-12 times fewer loads per second
+# 300 s instead of 60, as it gets through 6-12 times fewer loads per second
 # here than on the pinned kernel, more on a busy machine
 # (Documentation/reliability.md).
 STRESS_LOADS=${DEBUG_STRESS_LOADS:-100000}
