@@ -8,7 +8,7 @@ KDIR ?= /usr/src/linux-headers-$(KRELEASE)
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
 .PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean \
-	deb testbed fuzz
+	deb testbed fuzz test-debug
 
 all: module tools
 
@@ -42,6 +42,13 @@ test: all
 
 test-host: tools
 	selftests/run.sh --host-only
+
+# The VM tests, the stress and the soak on a debug kernel (KASAN, lockdep,
+# kmemleak, debugobjects), built from linux-source by scripts/debug-kernel.sh
+# (hours, the first time; cached in build/debug-kernel/), then its reports.
+# Not part of `make test` (too long for CI). Documentation/reliability.md.
+test-debug:
+	selftests/test-debug.sh
 
 demo: all
 	scripts/demo.sh --no-deps

@@ -16,11 +16,14 @@
  * 0200 for key_remove, which has nothing to read). Writes
  * need an opener with CAP_SYS_ADMIN (-EPERM) and are checked in this
  * order: capability, size, content. Changes are logged and audited; an
- * unchanged value is neither. An open file holds a reference on the module
- * (.owner), so the module cannot be unloaded under it.
+ * unchanged value is neither. An open file holds a reference on the module,
+ * so the module cannot be unloaded under it.
  */
 #include <linux/capability.h>
+#include <linux/dcache.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -49,9 +52,32 @@ static int check_ready(void)
 	return READ_ONCE(ready) ? 0 : -EAGAIN;
 }
 
+/*
+ * The file operations have no .owner: the VFS would take the reference
+ * itself, and warn when an open races an unload (fops_get() fails in
+ * do_dentry_open() once the module is going). An open takes it here
+ * instead, and fails with -ENODEV while the module goes; the release
+ * drops it. bpfsig_fs_exit() waits until no one uses a file, so that the
+ * VFS is done with this code and these operations before they go.
+ */
+static int sfs_get(void)
+{
+	int err = check_ready();
+
+	if (err)
+		return err;
+	return try_module_get(THIS_MODULE) ? 0 : -ENODEV;
+}
+
 static int sfs_open(struct inode *inode, struct file *file)
 {
-	return check_ready();
+	return sfs_get();
+}
+
+static int sfs_release(struct inode *inode, struct file *file)
+{
+	module_put(THIS_MODULE);
+	return 0;
 }
 
 /*
@@ -216,7 +242,20 @@ static int stats_show(struct seq_file *m, void *v)
 
 static int stats_open(struct inode *inode, struct file *file)
 {
-	return check_ready() ?: single_open(file, stats_show, NULL);
+	int err = sfs_get();
+
+	if (err)
+		return err;
+	err = single_open(file, stats_show, NULL);
+	if (err)
+		module_put(THIS_MODULE);
+	return err;
+}
+
+static int stats_release(struct inode *inode, struct file *file)
+{
+	single_release(inode, file);
+	return sfs_release(inode, file);
 }
 
 /*
@@ -257,7 +296,20 @@ static const struct seq_operations revoke_seq_ops = {
 
 static int revoke_open(struct inode *inode, struct file *file)
 {
-	return check_ready() ?: seq_open(file, &revoke_seq_ops);
+	int err = sfs_get();
+
+	if (err)
+		return err;
+	err = seq_open(file, &revoke_seq_ops);
+	if (err)
+		module_put(THIS_MODULE);
+	return err;
+}
+
+static int revoke_release(struct inode *inode, struct file *file)
+{
+	seq_release(inode, file);
+	return sfs_release(inode, file);
 }
 
 /**
@@ -391,59 +443,57 @@ static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
 }
 
 static const struct file_operations mode_fops = {
-	.owner = THIS_MODULE,
 	.open = sfs_open,
 	.read = mode_read,
 	.write = mode_write,
 	.llseek = generic_file_llseek,
+	.release = sfs_release,
 };
 
 static const struct file_operations trust_fops = {
-	.owner = THIS_MODULE,
 	.open = sfs_open,
 	.read = trust_read,
 	.write = trust_write,
 	.llseek = generic_file_llseek,
+	.release = sfs_release,
 };
 
 static const struct file_operations lock_fops = {
-	.owner = THIS_MODULE,
 	.open = sfs_open,
 	.read = lock_read,
 	.write = lock_write,
 	.llseek = generic_file_llseek,
+	.release = sfs_release,
 };
 
 static const struct file_operations stats_fops = {
-	.owner = THIS_MODULE,
 	.open = stats_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = single_release,
+	.release = stats_release,
 };
 
 static const struct file_operations revoke_fops = {
-	.owner = THIS_MODULE,
 	.open = revoke_open,
 	.read = seq_read,
 	.write = revoke_write,
 	.llseek = seq_lseek,
-	.release = seq_release,
+	.release = revoke_release,
 };
 
 static const struct file_operations key_add_fops = {
-	.owner = THIS_MODULE,
 	.open = sfs_open,
 	.read = key_add_read,
 	.write = key_add_write,
 	.llseek = generic_file_llseek,
+	.release = sfs_release,
 };
 
 static const struct file_operations key_remove_fops = {
-	.owner = THIS_MODULE,
 	.open = sfs_open,
 	.write = key_remove_write,
 	.llseek = generic_file_llseek,
+	.release = sfs_release,
 };
 
 /**
@@ -496,13 +546,42 @@ void bpfsig_fs_ready(void)
 	WRITE_ONCE(ready, true);
 }
 
+/**
+ * bpfsig_fs_exit() - remove the files and the directory
+ *
+ * No file is open (an open file holds a reference on the module), but
+ * others may still hold one: an open under way (refused now, see
+ * sfs_get()), a close under way (after sfs_release()), a path walk, an
+ * O_PATH descriptor. Each file is made unusable without this module
+ * (make_bad_inode(): an open gets -EIO from the VFS, also through
+ * /proc/PID/fd), removed and unhashed (securityfs on 6.1 and 6.12 does not
+ * remove a directory with a hashed file still held, and the next load
+ * would fail with -EEXIST), then waited for until no one else holds it:
+ * until then an open or a close under way may still be in this module's
+ * code. A file held for longer (an O_PATH descriptor) is waited for 10 s
+ * at most.
+ */
 void bpfsig_fs_exit(void)
 {
+	unsigned long deadline = jiffies + 10 * HZ;
+	struct dentry *d;
 	int i;
 
 	for (i = ARRAY_SIZE(files) - 1; i >= 0; i--) {
-		securityfs_remove(files[i]);
+		d = files[i];
 		files[i] = NULL;
+		if (!d)
+			continue;
+		dget(d);
+		make_bad_inode(d_inode(d));
+		securityfs_remove(d);
+		d_drop(d);
+		while (d_count(d) > 1 && time_before(jiffies, deadline))
+			msleep(20);
+		if (d_count(d) > 1)
+			pr_warn("securityfs file %pd still held after 10 s; unloading anyway\n",
+				d);
+		dput(d);
 	}
 	securityfs_remove(dir);
 	dir = NULL;

@@ -317,7 +317,7 @@ static void *reloader(void *arg)
 		pthread_rwlock_unlock(&world);
 		if (err) {
 			SAY("reload failed: %s%s\n", strerror(-err), err != -EEXIST ? "" :
-			    " (securityfs still holds bpfsig/: a file was open across the unload)");
+			    " (securityfs still holds bpfsig/: the last unload left it behind)");
 			setup_bad++;
 			break;
 		}

@@ -123,17 +123,23 @@ struct storm {
  * No load passes unchecked while the module goes away in enforce mode. The
  * module removes its securityfs files before it stops redirecting
  * bpf_check(), so an unsigned program that loads while they still exist
- * has slipped through.
+ * has slipped through. An O_PATH descriptor of "stats" is held across the
+ * unload (it does not pin the module; the unload waits 10 s for it): opened
+ * again through /proc afterwards, it must fail (EIO), not reach the freed
+ * module.
  */
 TEST(no_unchecked_load_while_unloading)
 {
 	struct storm *st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int status, err = EWOULDBLOCK, tries;
+	int status, err = EWOULDBLOCK, tries, opath, fd;
+	char path[64];
 	struct blob b;
 	pid_t pid;
 
 	ASSERT_NE(MAP_FAILED, st);
+	opath = open(SFS "stats", O_PATH);
+	ASSERT_LE(0, opath) TH_LOG("O_PATH %sstats: %s", SFS, strerror(errno));
 	ASSERT_EQ(0, set_mode("enforce"));
 	make_prog(&b, 2, 0);
 	pid = fork();
@@ -175,6 +181,13 @@ TEST(no_unchecked_load_while_unloading)
 	EXPECT_LT(0, st->after);
 	EXPECT_EQ(0, st->other);
 	EXPECT_EQ(-1, access(SFS "mode", F_OK));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", opath);
+	fd = open(path, O_RDONLY);
+	EXPECT_EQ(-1, fd) TH_LOG("the removed stats file opened again");
+	EXPECT_EQ(EIO, errno);
+	if (fd >= 0)
+		close(fd);
+	close(opath);
 	free_blob(&b);
 }
 

@@ -8,12 +8,16 @@
 # BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
 # BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_LEAN=1 (the
 # module's own suites only: no corpus of real programs, stress or soak).
+# On the debug kernel (selftests/test-debug.sh): BPFSIG_SELFTESTS_BIN (the
+# suites built with a longer harness timeout), BPFSIG_CORPUS_DIR (the corpus
+# signed for its BTF), BPFSIG_NO_STRESS_SOAK=1 (the stress and the soak run
+# in boots of their own).
 set -u
 phase=${1:-main}
 top=$(pwd)
 ko=${BPFSIG_KO:-$top/bpfsig.ko}
 kdir=${BPFSIG_KDIR:-$top/build/kernel}
-bin=$top/build/selftests
+bin=${BPFSIG_SELFTESTS_BIN:-$top/build/selftests}
 export BPFSIG_TEST_KEYS=$top/build/selftests/keys
 SFS=/sys/kernel/security/bpfsig
 . "$top/selftests/lib.sh"
@@ -166,7 +170,7 @@ run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
 
 # --- stress and soak (Documentation/reliability.md) -------------------------
-if [ "$lean" = 0 ]; then
+if [ "$lean" = 0 ] && [ "${BPFSIG_NO_STRESS_SOAK:-0}" = 0 ]; then
 	"$top/selftests/stress.sh" 2>&1
 	"$top/selftests/soak.sh" 2>&1
 fi
