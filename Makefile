@@ -4,7 +4,11 @@
 
 include scripts/kernel-abi.mk
 
-KDIR ?= /usr/src/linux-headers-$(KRELEASE)
+# The kbuild tree: by default the headers of KRELEASE, completed by
+# scripts/kbuild-tree.sh so that kbuild gives the modules BTF (Debian 12's
+# headers lack vmlinux); KDIR=DIR builds against DIR as it is.
+KDIR ?=
+kbuild_tree = $(if $(KDIR),echo $(KDIR),scripts/kbuild-tree.sh $(KRELEASE))
 CHECKPATCH ?= build/linux-source/scripts/checkpatch.pl
 
 .PHONY: all module test-modules tools keys test test-host test-vm demo bench checkpatch clean \
@@ -16,8 +20,8 @@ all: module tools
 # listed kernel in build/modules/<release>/, in its own toolchain.
 ifeq ($(KRELEASE),$(KDEFAULT))
 module:
-	@test -d $(KDIR) || { echo "bpfsig: $(KDIR) missing: run scripts/install-deps.sh" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@kdir=$$($(kbuild_tree)) && test -d "$$kdir" || { echo "bpfsig: no kbuild tree for $(KRELEASE) ($(or $(KDIR),scripts/kbuild-tree.sh)): run scripts/install-deps.sh" >&2; exit 1; }; \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) modules
 else
 module:
 	scripts/kbuild.sh $(KRELEASE)
@@ -28,7 +32,8 @@ tools:
 
 ifeq ($(KRELEASE),$(KDEFAULT))
 test-modules: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules modules
+	@kdir=$$($(kbuild_tree)) && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR)/selftests/modules modules
 else
 test-modules:
 	scripts/kbuild.sh --test-modules $(KRELEASE)
@@ -78,8 +83,8 @@ fuzz:
 	fuzz/run.sh --long
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/modules clean || true
+	$(MAKE) -C $(or $(KDIR),/usr/src/linux-headers-$(KRELEASE)) M=$(CURDIR) clean || true
+	$(MAKE) -C $(or $(KDIR),/usr/src/linux-headers-$(KRELEASE)) M=$(CURDIR)/selftests/modules clean || true
 	$(MAKE) -C tools clean || true
 	$(MAKE) -C selftests clean || true
 	$(MAKE) -C fuzz clean || true

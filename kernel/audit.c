@@ -66,8 +66,8 @@ static void audit(const struct bpfsig_decision *d, int name_len)
 	audit_log_format(ab, " mode=%s stage=%s", bpfsig_mode_name(d->mode),
 			 bpfsig_stage_name(d->stage));
 	audit_task(ab);
-	audit_log_format(ab, " prog_type=%u insn_cnt=%u kernel=%d",
-			 d->prog_type, d->insn_cnt, d->kernel);
+	audit_log_format(ab, " prog_type=%u insn_cnt=%u appendix_len=%u kernel=%d",
+			 d->prog_type, d->insn_cnt, d->appendix_len, d->kernel);
 	audit_untrusted(ab, "prog_name", d->name ? d->name : "", name_len);
 	if (d->keyid_len)
 		audit_log_format(ab, " claimed_signer=%*phN", d->keyid_len,
@@ -91,14 +91,14 @@ void bpfsig_audit_decision(const struct bpfsig_decision *d)
 {
 	int name_len = d->name ? strnlen(d->name, BPF_OBJ_NAME_LEN) : 0;
 
-	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u kernel=%d prog_name=%*pE claimed_signer=%*phN\n",
+	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u appendix_len=%u kernel=%d prog_name=%*pE claimed_signer=%*phN\n",
 			    bpfsig_action_name(d->action),
 			    bpfsig_verdict_name(d->verdict), refusal(d),
 			    bpfsig_stage_name(d->stage), task_tgid_nr(current),
 			    (int)strnlen(current->comm, TASK_COMM_LEN),
 			    current->comm, d->prog_type, d->insn_cnt,
-			    d->kernel, name_len, d->name ? d->name : "",
-			    d->keyid_len, d->keyid);
+			    d->appendix_len, d->kernel, name_len,
+			    d->name ? d->name : "", d->keyid_len, d->keyid);
 	audit(d, name_len);
 }
 

@@ -58,8 +58,12 @@ enum bpfsig_action {
  * @action: what happens to the load (from @verdict and @mode)
  * @stage: where the decision was taken
  * @prog_type: the load's program type
- * @insn_cnt: instructions the caller passed (appended region included)
- * @name: program name (untrusted)
+ * @insn_cnt: the program's own instructions: those the caller passed, less
+ *	the appended region once it parses (all of them until then, and for
+ *	a load whose region is missing or does not parse)
+ * @appendix_len: bytes of the appended region, once it parses; else 0
+ * @name: program name, BPF_OBJ_NAME_LEN bytes, NUL-terminated only when
+ *	shorter (at the syscall stage: attr->prog_name, unchecked); untrusted
  * @keyid: signer key id the statement claims, if parsed (verified only if
  *	the verdict says the signature is)
  * @keyid_len: its length (0 if none)
@@ -79,6 +83,7 @@ struct bpfsig_decision {
 	enum bpfsig_stage stage;
 	u32 prog_type;
 	u32 insn_cnt;
+	u32 appendix_len;
 	const char *name;
 	u8 keyid[BPFSIG_MAX_KEYID_LEN];
 	u8 keyid_len;

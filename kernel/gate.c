@@ -132,7 +132,9 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  * @prog_type: program type of the load
  * @expected_attach_type: expected attach type of the load
  * @blob: filled in when the appended region parses
- * @d: the decision; its keyid is filled in when the statement parses
+ * @d: the decision; when the appended region parses, its instruction count
+ *	becomes the program's own, and its appendix length and key id are
+ *	filled in
  * @sig_verified: this very region's signature was verified under the
  *	trust generation of now (inflight.c): skip the verification of
  *	check 4 (not the profile check)
@@ -151,6 +153,8 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 	err = bpfsig_tail_parse(tail, tail_len, buf_len, blob);
 	if (err)
 		return err;
+	d->insn_cnt = blob->insn_cnt;
+	d->appendix_len = blob->total_len;
 	d->keyid_len = blob->stmt->keyid_len;
 	memcpy(d->keyid, blob->stmt->keyid, d->keyid_len);
 	if (!tfms[blob->stmt->hash_algo])

@@ -297,14 +297,20 @@ static bool kernel_refuses(const union bpf_attr *attr, bool bpf_cap)
 	return false;
 }
 
-/* Strip a well-formed appended region without judging it. */
-static void strip_unchecked(struct bpf_prog *prog)
+/*
+ * Strip a well-formed appended region without judging it; the decision
+ * counts what is left.
+ */
+static void strip_unchecked(struct bpf_prog *prog, struct bpfsig_decision *d)
 {
 	u64 len = (u64)prog->len * sizeof(struct bpf_insn);
 	struct bpfsig_blob blob;
 
-	if (!bpfsig_blob_parse(prog->insnsi, len, &blob))
+	if (!bpfsig_blob_parse(prog->insnsi, len, &blob)) {
 		prog->len = blob.insn_cnt;
+		d->insn_cnt = blob.insn_cnt;
+		d->appendix_len = blob.total_len;
+	}
 }
 
 static int verifier_check(struct bpf_prog *prog, bool kernel)
@@ -322,11 +328,11 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	u64 start;
 
 	if (mode == BPFSIG_MODE_OFF) {
-		strip_unchecked(prog);
+		strip_unchecked(prog, &d);
 		return 0;
 	}
 	if (kernel && !bpfsig_require_kernel_sig) {
-		strip_unchecked(prog);
+		strip_unchecked(prog, &d);
 		d.verdict = BPFSIG_V_EXEMPT;
 		d.mode = mode;
 		d.action = BPFSIG_ALLOW;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The main job: install what bpfsig needs (Debian 12, as root), build the
 # module and tools, sign a demo BPF object, then boot the pinned Debian
-# kernel in QEMU and show the module enforcing: the signed program loads,
-# the unsigned and tampered ones are refused with the reason.
+# kernel in QEMU and show the module enforcing: the signed programs load,
+# the unsigned and tampered ones are refused, with the errno and the
+# kernel's log line for each.
 #   scripts/demo.sh [--no-deps]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +26,28 @@ cp "$out/hello.signed.o" "$out/hello.tampered.o"
 # The imm of the instruction before "exit": the step added to the counter.
 scripts/flip-byte.py "$out/hello.tampered.o" socket -12
 
+# A raw program: the two instructions of demo/drop.bpf.c, signed with the
+# signature appended to them, then a copy with one bit of the first
+# instruction's immediate flipped ("r0 = 0" becomes "r0 = 1"): the signature
+# travels with the changed instructions, for the kernel to refuse.
+clang -target bpf -O2 -I/usr/include/"$(uname -m)"-linux-gnu \
+	-c demo/drop.bpf.c -o "$out/drop.bpf.o"
+llvm-objcopy -O binary --only-section=socket "$out/drop.bpf.o" "$out/drop.bin"
+tools/bpfsig/bpfsig sign --key keys/signing_key.pem \
+	--cert keys/signing_key.x509 --type socket_filter \
+	-o "$out/drop.signed.bin" "$out/drop.bin"
+cp "$out/drop.signed.bin" "$out/drop.tampered.bin"
+scripts/flip-byte.py --raw "$out/drop.tampered.bin" 4
+# A loader that passes a raw file to BPF_PROG_LOAD as it is.
+cc -O2 -Wall -Wextra -D_GNU_SOURCE -o "$out/load-raw" demo/load-raw.c
+
 echo "== signed object, as bpfsig sees it offline"
 tools/bpfsig/bpfsig show "$out/hello.signed.o"
+echo
+echo "== signed raw program, and the copy changed after signing"
+tools/bpfsig/bpfsig show "$out/drop.signed.bin"
+printf 'first instruction, signed:   '; od -An -tx1 -N8 "$out/drop.signed.bin"
+printf 'first instruction, tampered: '; od -An -tx1 -N8 "$out/drop.tampered.bin"
 echo
 echo "== booting Debian's $(. scripts/kernels.sh && kernels_default) kernel in QEMU"
 exec scripts/vm-run.sh --timeout 600 --out "$top/build/demo/vm" -- scripts/demo-vm.sh

@@ -9,7 +9,7 @@ krel=$(kernels_default)
 pkgs="build-essential make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libssl-dev
 openssl libkeyutils-dev keyutils pkg-config bpftool iproute2 qemu-system-x86
 busybox-static cpio kmod debootstrap zstd lz4 linux-headers-$krel linux-source-6.1 python3 gnuplot-nox
-git debhelper dh-dkms lintian mmdebstrap e2fsprogs xz-utils libclang-rt-14-dev"
+git debhelper dh-dkms lintian mmdebstrap e2fsprogs xz-utils libclang-rt-14-dev pahole"
 
 missing=""
 for p in $pkgs; do

@@ -19,11 +19,8 @@ testmods=0
 rel=$1
 root=$(kernels_field "$rel" ROOT) || exit 1
 
-if [ "$rel" = "$(kernels_default)" ] && [ -d "/usr/src/linux-headers-$rel" ]; then
-	kdir=/usr/src/linux-headers-$rel
-else
-	kdir=$("$top/scripts/kernel-fetch.sh" "$rel")/usr/src/linux-headers-$rel
-fi
+# The kernel's headers, with what kbuild needs for the modules' BTF.
+kdir=$("$top/scripts/kbuild-tree.sh" "$rel") || die "no kbuild tree for $rel"
 out=$top/build/modules/$rel
 mkdir -p "$out/selftests"
 # Copy only what changed, so that kbuild rebuilds only that.
