@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # The program corpus in the VM (issue 4): every object of selftests/progs/,
 # built and signed by selftests/corpus/Makefile, is loaded, attached and
-# exercised on the pinned kernel with bpfsig.ko enforcing -- through
+# exercised on the booted kernel with bpfsig.ko enforcing -- through
 # libbpfsig (corpus-run), `bpfsig load`, and unmodified bpftool, ip and tc
 # under `bpfsig exec` -- and refused when unsigned, tampered, grafted or
 # signed for another kernel.
 #
 # Run by selftests/vm-tests.sh as root, cwd = repo top, bpfsig.ko loaded
-# with mode=enforce. Prints "ok N corpus.NAME" / "not ok N corpus.NAME #
-# why" and "#" diagnostics. Leaves the module as it found it (enforcing);
-# removes what it attached, pinned, created and enrolled.
+# with mode=enforce. The corpus is build/corpus/ (the pinned kernel) or
+# $BPFSIG_CORPUS_DIR (build/corpus-RELEASE/, built for another listed
+# kernel). Prints "ok N corpus.NAME" / "not ok N corpus.NAME # why" and "#"
+# diagnostics. Leaves the module as it found it (enforcing); removes what it
+# attached, pinned, created and enrolled.
 set -u
 top=$(pwd)
 out=${BPFSIG_CORPUS_DIR:-$top/build/corpus}
@@ -22,6 +24,7 @@ pins=/sys/fs/bpf/corpus
 cgroot=/sys/fs/cgroup
 objs="xdp_fw tc_cls sockfilter cgroup_skb globals tracing lsm_iter ksym_kfunc"
 core_objs="tracing lsm_iter ksym_kfunc"
+kmajor=$(uname -r | cut -d. -f1)
 export CORPUS_DIR=$out CORPUS_SRC=$src
 
 ok() { echo "ok corpus.$1"; }
@@ -116,6 +119,15 @@ test_show() {
 		"'$bpfsig' show '$out/ksym_kfunc.signed.o' | grep -q 'kfunc calls (BTF ids of the target kernel): bpf_lookup_system_key,bpf_key_put'"
 	check globals.show_kconfig_is_not_kernel_specific sh -c \
 		"'$bpfsig' show '$out/globals.signed.o' | grep -A1 '^  glob_main ' | grep -q kernel-independent"
+	# the unlink programs attach to the function behind unlink(2), which
+	# 7.x renamed: do_unlinkat() -> filename_unlinkat(), same arguments
+	if [ "$kmajor" -ge 7 ]; then
+		fn=filename_unlinkat t=unlink_programs_attach_to_filename_unlinkat_renamed_in_7x
+	else
+		fn=do_unlinkat t=unlink_programs_attach_to_do_unlinkat
+	fi
+	expect_eq "tracing.$t" 4 "$("$bpfsig" show "$out/tracing.signed.o" |
+		grep -cE "\(section (kprobe|kretprobe|fentry|fexit)/$fn, ")"
 }
 
 # --- signed for another kernel only: the CLI names the program ------------
@@ -348,9 +360,9 @@ test_limits() {
 
 main() {
 	t0=$(date +%s)
-	echo "# corpus: $(ls "$out"/*.signed.o 2>/dev/null | wc -l) signed objects in $out"
+	echo "# corpus: $(ls "$out"/*.signed.o 2>/dev/null | wc -l) signed objects in $out, kernel $(uname -r)"
 	if [ ! -x "$run" ]; then
-		not_ok built "build/corpus/corpus-run missing: make -C selftests/corpus"
+		not_ok built "$run missing: make -C selftests/corpus [KRELEASE=...]"
 		return
 	fi
 	keyid=
