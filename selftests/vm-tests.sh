@@ -7,7 +7,9 @@
 # On a kernel other than the pinned one (selftests/kernels.sh):
 # BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
 # BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_LEAN=1 (the
-# module's own suites only: no corpus of real programs, stress or soak).
+# module's own suites only: no corpus of real programs, stress or soak),
+# BPFSIG_CORPUS_DIR (the corpus built for this kernel, build/corpus-RELEASE:
+# run it, lean or not).
 set -u
 phase=${1:-main}
 top=$(pwd)
@@ -101,7 +103,8 @@ run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
 lean=${BPFSIG_LEAN:-0}
-if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "$lean" = 0 ]; then
+if [ -x "$top/selftests/corpus/run-vm.sh" ] &&
+   { [ "$lean" = 0 ] || [ -n "${BPFSIG_CORPUS_DIR:-}" ]; }; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 
