@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shell helpers for the kernel list (scripts/kernels.list); sourced, not run.
 #   kernels_list              the releases, one per line, in list order
-#   kernels_field REL FIELD   SUITE or ROOT of REL; fails naming the list
+#   kernels_field REL FIELD   SUITE, ROOT or CORPUS of REL; fails naming the list
 #   kernels_default           the first release (the pinned one)
 
 # The sourcing script's $top (the repository), else the one above its own dir.
@@ -22,6 +22,7 @@ kernels_field() {
 	case "$2" in
 	SUITE) _col=2 ;;
 	ROOT) _col=3 ;;
+	CORPUS) _col=4 ;;
 	*) echo "kernels_field: unknown field $2" >&2; return 2 ;;
 	esac
 	_v=$(sed -e 's/#.*//' "$KERNELS_LIST" | awk -v r="$1" -v c="$_col" '$1 == r { print $c }')

@@ -3,7 +3,9 @@
 # The module's suites on every kernel of scripts/kernels.list other than the
 # pinned one (selftests/run.sh covers that one): build bpfsig.ko and the test
 # modules for the kernel in its toolchain, inspect the module when the kernel
-# has CONFIG_X86_KERNEL_IBT, then boot the kernel and run vm-tests.sh.
+# has CONFIG_X86_KERNEL_IBT, then boot the kernel and run vm-tests.sh,
+# lean (BPFSIG_LEAN=1: no stress or soak), with the corpus of real programs
+# built for the kernel's BTF where the list's CORPUS column says `yes`.
 # Prints TAP lines; a kernel that cannot be built or booted is a failure.
 #   selftests/kernels.sh [RELEASE...]      (default: all but the pinned one)
 set -u
@@ -27,6 +29,16 @@ for rel in "$@"; do
 	echo "ok 1 $tag.build"
 	kdir=$top/build/kernels/$rel
 	mods=$top/build/modules/$rel
+	corpus=
+	if [ "$(kernels_field "$rel" CORPUS)" = yes ]; then
+		if make -s -C selftests/corpus KRELEASE="$rel" >>"$log/build-$rel.txt" 2>&1; then
+			echo "ok 1 $tag.corpus_build"
+			corpus="--env BPFSIG_CORPUS_DIR=$top/build/corpus-$rel"
+		else
+			tail -5 "$log/build-$rel.txt" | sed 's/^/# /'
+			echo "not ok 1 $tag.corpus_build # see build/selftests/log/build-$rel.txt"
+		fi
+	fi
 	if grep -q '^CONFIG_X86_KERNEL_IBT=y' "$kdir/boot/config-$rel"; then
 		selftests/ibt_check.py "$mods/bpfsig.ko" "$log/build-$rel.txt" "$tag.ibt"
 	fi
@@ -37,7 +49,7 @@ for rel in "$@"; do
 			--out "$top/build/selftests/vm-$rel" --append audit=1 \
 			--env BPFSIG_KO="$mods/bpfsig.ko" \
 			--env BPFSIG_TEST_MODULES="$mods/selftests/modules" \
-			--env BPFSIG_KDIR="$kdir" --env BPFSIG_LEAN=1 \
+			--env BPFSIG_KDIR="$kdir" --env BPFSIG_LEAN=1 $corpus \
 			-- selftests/vm-tests.sh main >"$log/vm-$rel.txt" 2>&1
 		grep -Eq '^(not )?ok [0-9]+ ' "$log/vm-$rel.txt" && break
 		[ $try = 1 ] && echo "# $rel: the VM died before the first test; booting again:" &&

@@ -7,11 +7,13 @@
 # On a kernel other than the pinned one (selftests/kernels.sh):
 # BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
 # BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_LEAN=1 (the
-# module's own suites only: no corpus of real programs, stress or soak).
+# module's own suites only: no stress or soak, and no corpus of real programs
+# unless BPFSIG_CORPUS_DIR names one), BPFSIG_CORPUS_DIR (the corpus built
+# for this kernel, build/corpus-RELEASE, or on the debug kernel the corpus
+# signed for its BTF: run it, lean or not).
 # On the debug kernel (selftests/test-debug.sh): BPFSIG_SELFTESTS_BIN (the
-# suites built with a longer harness timeout), BPFSIG_CORPUS_DIR (the corpus
-# signed for its BTF), BPFSIG_NO_STRESS_SOAK=1 (the stress and the soak run
-# in boots of their own).
+# suites built with a longer harness timeout), BPFSIG_NO_STRESS_SOAK=1 (the
+# stress and the soak run in boots of their own).
 set -u
 phase=${1:-main}
 top=$(pwd)
@@ -105,7 +107,8 @@ run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
 lean=${BPFSIG_LEAN:-0}
-if [ -x "$top/selftests/corpus/run-vm.sh" ] && [ "$lean" = 0 ]; then
+if [ -x "$top/selftests/corpus/run-vm.sh" ] &&
+   { [ "$lean" = 0 ] || [ -n "${BPFSIG_CORPUS_DIR:-}" ]; }; then
 	"$top/selftests/corpus/run-vm.sh" 2>&1
 fi
 

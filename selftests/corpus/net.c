@@ -232,7 +232,7 @@ static int cg_child(const char *cgroup)
 			_exit(64);
 		if (udp_send(CG_BLOCK_PORT, "blocked") != -EPERM)
 			bad |= 1;
-		s = socket(AF_INET, SOCK_DGRAM, CG_DENY_PROTO);
+		s = socket(AF_INET, CG_DENY_TYPE, CG_DENY_PROTO);
 		if (s >= 0 || errno != EPERM)
 			bad |= 4;
 		s = udp_socket("127.0.0.1", 0, 1000);
@@ -258,7 +258,7 @@ void cg_exercise(const char *label, const char *cgroup, int counts)
 	report(r >= 0 && !(r & 1) && r != 64, t, "child status %d", r);
 	snprintf(t, sizeof(t), "%s.cgroup_skb_other_udp_passes", label);
 	report(r >= 0 && !(r & 2) && r != 64, t, "child status %d", r);
-	snprintf(t, sizeof(t), "%s.cgroup_sock_create_udplite_eperm", label);
+	snprintf(t, sizeof(t), "%s.cgroup_sock_create_tcp_eperm", label);
 	report(r >= 0 && !(r & 4) && r != 64, t, "child status %d", r);
 	snprintf(t, sizeof(t), "%s.cgroup_sock_create_denial_counted", label);
 	expect_eq(t, denied + 1, map_idx(counts, CG_SOCK_DENIED));

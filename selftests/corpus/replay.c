@@ -5,7 +5,8 @@
  * replay is faithful), without its signature (EPERM), with one instruction
  * byte changed or a constant rewritten (EKEYREJECTED), and with another
  * program's signature (EKEYREJECTED). Also: a loader rewriting a program
- * before libbpfsig sees it, and objects signed for another kernel's BTF.
+ * before libbpfsig sees it, and objects signed for another kernel's BTF
+ * (alt.btf, or the pinned kernel's when this is another one).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -245,46 +246,62 @@ void loader_rewrite(const char *name, const char *pname)
 
 /* ---- another kernel's BTF ----------------------------------------------- */
 
-/* Is OBJ/PROG listed in the expected kernel-specific list? */
-static int listed_specific(const char *obj, const char *prog_name)
+/*
+ * Is "OBJ PROG" listed in selftests/corpus/LIST? One "OBJECT PROGRAM" a line;
+ * lines starting with '#' and words after the first two are comments.
+ */
+static int listed(const char *list, const char *obj, const char *prog_name)
 {
-	char path[512], line[256], want[256];
+	char path[512], line[256], o[64], p[64];
 	int found = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/kernel-specific.txt",
-		 getenv("CORPUS_SRC") ?: "selftests/corpus");
+	snprintf(path, sizeof(path), "%s/%s",
+		 getenv("CORPUS_SRC") ?: "selftests/corpus", list);
 	f = fopen(path, "r");
-	snprintf(want, sizeof(want), "%s %s\n", obj, prog_name);
+	if (!f)
+		printf("# %s: %s\n", path, strerror(errno));
 	while (f && fgets(line, sizeof(line), f))
-		found |= !strcmp(line, want);
+		found |= line[0] != '#' &&
+			 sscanf(line, "%63s %63s", o, p) == 2 &&
+			 !strcmp(o, obj) && !strcmp(p, prog_name);
 	if (f)
 		fclose(f);
 	return found;
 }
 
+/* a signature for another kernel, and the names of its checks */
+struct target {
+	const char *other;	/* OBJ.OTHER.o: signed for the other kernel only */
+	const char *both;	/* OBJ.BOTH.o: signed for both */
+	const char *list;	/* the programs the other's signature must fail */
+	const char *refused;	/* OBJ.PROG.REFUSED_signature_refused_enokey */
+	const char *loads;	/* OBJ.PROG.LOADS: an unlisted program */
+	const char *both_loads;	/* OBJ.BOTH_LOADS */
+};
+
 /*
- * OBJ.alt.o is signed only for another kernel's BTF: on this kernel each
- * kernel-specific program finds no signature (the loader names it, nothing
- * reaches the kernel) and each kernel-independent one loads.
- * OBJ.multi.o is signed for both: everything loads.
+ * OBJ.OTHER.o is signed only for another kernel's BTF: on this kernel each
+ * listed program finds no signature (the loader names it, nothing reaches
+ * the kernel) and every other program loads. OBJ.BOTH.o is signed for both:
+ * everything loads.
  */
-void test_target(const char *name)
+static void check_target(const char *name, const struct target *tg)
 {
 	struct bpf_program *p, *q;
 	struct obj o;
 	char t[192], want[256];
 	int err;
 
-	if (obj_open(&o, name, "alt")) {
-		report(0, "target.open", "%s.alt.o", name);
+	if (obj_open(&o, name, tg->other)) {
+		report(0, "target.open", "%s.%s.o", name, tg->other);
 		return;
 	}
 	bpf_object__for_each_program(p, o.bo) {
 		const char *pn = bpf_program__name(p);
 		struct obj one;
 
-		if (obj_open(&one, name, "alt"))
+		if (obj_open(&one, name, tg->other))
 			continue;
 		bpf_object__for_each_program(q, one.bo)
 			bpf_program__set_autoload(q, !strcmp(bpf_program__name(q),
@@ -293,35 +310,72 @@ void test_target(const char *name)
 		quiet = 1;
 		err = obj_load(&one);
 		quiet = 0;
-		if (listed_specific(name, pn)) {
-			snprintf(t, sizeof(t),
-				 "%s.%s.other_kernel_signature_refused_enokey",
-				 name, pn);
+		if (listed(tg->list, name, pn)) {
+			snprintf(t, sizeof(t), "%s.%s.%s_signature_refused_enokey",
+				 name, pn, tg->refused);
 			expect_err(t, -ENOKEY, err);
 			snprintf(want, sizeof(want),
 				 "program '%s': no matching signature", pn);
-			snprintf(t, sizeof(t),
-				 "%s.%s.other_kernel_error_names_program",
-				 name, pn);
+			snprintf(t, sizeof(t), "%s.%s.%s_error_names_program",
+				 name, pn, tg->refused);
 			report(strstr(msgs, want) &&
 			       strstr(msgs, "re-sign the object for this kernel"),
 			       t, "message: %.200s", msgs);
 		} else {
-			snprintf(t, sizeof(t),
-				 "%s.%s.kernel_independent_loads_with_other_kernel_signature",
-				 name, pn);
-			expect_err(t, 0, err);
+			snprintf(t, sizeof(t), "%s.%s.%s", name, pn, tg->loads);
+			report(!err && bpf_program__fd(prog(&one, pn)) >= 0, t,
+			       "%d (%s)", err, errname(err));
 		}
 		obj_close(&one);
 	}
 	obj_close(&o);
 
-	if (obj_open(&o, name, "multi")) {
-		report(0, "target.open", "%s.multi.o", name);
+	if (obj_open(&o, name, tg->both)) {
+		report(0, "target.open", "%s.%s.o", name, tg->both);
 		return;
 	}
 	err = obj_load(&o);
-	snprintf(t, sizeof(t), "%s.signed_for_two_kernels_loads", name);
+	snprintf(t, sizeof(t), "%s.%s", name, tg->both_loads);
 	expect_err(t, 0, err);
 	obj_close(&o);
+}
+
+/*
+ * OBJ.alt.o / OBJ.multi.o: signed for alt.btf, a stand-in for another kernel
+ * in which every type id and member offset differs (btf_alter.c): exactly
+ * the kernel-specific programs fail.
+ */
+void test_target(const char *name)
+{
+	static const struct target alt = {
+		.other = "alt",
+		.both = "multi",
+		.list = "kernel-specific.txt",
+		.refused = "other_kernel",
+		.loads = "kernel_independent_loads_with_other_kernel_signature",
+		.both_loads = "signed_for_two_kernels_loads",
+	};
+
+	check_target(name, &alt);
+}
+
+/*
+ * OBJ.pinned.o / OBJ.pinned-both.o: the pinned kernel's build of OBJ,
+ * signed for the pinned kernel's real BTF (and this kernel's). The programs
+ * whose relocated instructions differ between the two kernels fail
+ * (pinned-differs.txt); the others, CO-RE reads of structures laid out
+ * alike in both kernels included, load with the pinned kernel's signature.
+ */
+void test_pinned_build(const char *name)
+{
+	static const struct target pinned = {
+		.other = "pinned",
+		.both = "pinned-both",
+		.list = "pinned-differs.txt",
+		.refused = "pinned_kernel",
+		.loads = "same_instructions_loads_with_pinned_kernel_signature",
+		.both_loads = "pinned_build_signed_for_both_kernels_loads",
+	};
+
+	check_target(name, &pinned);
 }

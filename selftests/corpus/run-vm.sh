@@ -2,18 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # The program corpus in the VM (issue 4): every object of selftests/progs/,
 # built and signed by selftests/corpus/Makefile, is loaded, attached and
-# exercised on the pinned kernel with bpfsig.ko enforcing -- through
+# exercised on the booted kernel with bpfsig.ko enforcing -- through
 # libbpfsig (corpus-run), `bpfsig load`, and unmodified bpftool, ip and tc
 # under `bpfsig exec` -- and refused when unsigned, tampered, grafted or
 # signed for another kernel.
 #
 # Run by selftests/vm-tests.sh as root, cwd = repo top, bpfsig.ko loaded
-# with mode=enforce. Prints "ok N corpus.NAME" / "not ok N corpus.NAME #
-# why" and "#" diagnostics. Leaves the module as it found it (enforcing);
-# removes what it attached, pinned, created and enrolled.
+# with mode=enforce. The corpus is build/corpus/ (the pinned kernel) or
+# $BPFSIG_CORPUS_DIR (build/corpus-RELEASE/, built for another listed
+# kernel: selftests/kernels.sh); on another kernel the pinned kernel's build
+# is also signed for it (test_pinned_build). Prints "ok N corpus.NAME" /
+# "not ok N corpus.NAME # why" and "#" diagnostics. Leaves the module as it
+# found it (enforcing); removes what it attached, pinned, created and
+# enrolled.
 set -u
 top=$(pwd)
-out=${BPFSIG_CORPUS_DIR:-$top/build/corpus}
+pinned=$top/build/corpus
+out=${BPFSIG_CORPUS_DIR:-$pinned}
 src=$top/selftests/corpus
 bpfsig=$top/tools/bpfsig/bpfsig
 run=$out/corpus-run
@@ -22,6 +27,7 @@ pins=/sys/fs/bpf/corpus
 cgroot=/sys/fs/cgroup
 objs="xdp_fw tc_cls sockfilter cgroup_skb globals tracing lsm_iter ksym_kfunc"
 core_objs="tracing lsm_iter ksym_kfunc"
+kmajor=$(uname -r | cut -d. -f1)
 export CORPUS_DIR=$out CORPUS_SRC=$src
 
 ok() { echo "ok corpus.$1"; }
@@ -116,6 +122,15 @@ test_show() {
 		"'$bpfsig' show '$out/ksym_kfunc.signed.o' | grep -q 'kfunc calls (BTF ids of the target kernel): bpf_lookup_system_key,bpf_key_put'"
 	check globals.show_kconfig_is_not_kernel_specific sh -c \
 		"'$bpfsig' show '$out/globals.signed.o' | grep -A1 '^  glob_main ' | grep -q kernel-independent"
+	# the unlink programs attach to the function behind unlink(2), which
+	# 7.x renamed: do_unlinkat() -> filename_unlinkat(), same arguments
+	if [ "$kmajor" -ge 7 ]; then
+		fn=filename_unlinkat t=unlink_programs_attach_to_filename_unlinkat_renamed_in_7x
+	else
+		fn=do_unlinkat t=unlink_programs_attach_to_do_unlinkat
+	fi
+	expect_eq "tracing.$t" 4 "$("$bpfsig" show "$out/tracing.signed.o" |
+		grep -cE "\(section (kprobe|kretprobe|fentry|fexit)/$fn, ")"
 }
 
 # --- signed for another kernel only: the CLI names the program ------------
@@ -139,6 +154,32 @@ test_target_cli() {
 		"$bpfsig" exec --sigs "$out/tracing.alt.o" -- \
 		bpftool prog loadall "$out/tracing.alt.o" "$pins/alt_tracing"
 	rm -rf "$pins/alt_tracing"
+}
+
+# --- another kernel: the pinned kernel's build, signed for its BTF -----------
+# Compiled once against the pinned kernel's vmlinux.h (build/corpus/), signed
+# for its BTF only: refused here exactly where the relocated instructions
+# differ; signed for both kernels: loads (corpus-run pinned-build).
+test_pinned_build() {
+	"$run" pinned-build lsm_iter ksym_kfunc
+	# tracing's fentry/fexit programs name do_unlinkat by BTF id: signable
+	# for a 6.x kernel, and then it loads and runs there; not for 7.x,
+	# which renamed it filename_unlinkat (libbpf finds no BTF id for it)
+	set -- "$bpfsig" sign --key "$out/keys/corpus.key" \
+		--cert "$out/keys/corpus.der" --btf /sys/kernel/btf/vmlinux \
+		-o /tmp/tracing.pinned.o "$pinned/tracing.bpf.o"
+	if [ "$kmajor" -ge 7 ]; then
+		expect_run tracing.pinned_build_unsignable_do_unlinkat_renamed_in_7x 1 \
+			"failed to find kernel BTF type ID of 'do_unlinkat'" "$@"
+		return
+	fi
+	check tracing.pinned_build_signed_for_this_kernel "$@"
+	expect_run tracing.pinned_build.bpfsig_load_pins_all_programs 0 "loaded" \
+		"$bpfsig" load /tmp/tracing.pinned.o "$pins/pb_tracing"
+	expect_eq tracing.pinned_build.bpfsig_load_pinned_count \
+		"$(progs tracing | wc -l)" "$(npins "$pins/pb_tracing")"
+	"$run" trace-pinned tracing.pinned_build "$pins/pb_tracing"
+	rm -rf "$pins/pb_tracing" /tmp/tracing.pinned.o
 }
 
 # --- bpfsig load OBJ PIN_DIR, then attach and exercise the pinned programs --
@@ -348,9 +389,9 @@ test_limits() {
 
 main() {
 	t0=$(date +%s)
-	echo "# corpus: $(ls "$out"/*.signed.o 2>/dev/null | wc -l) signed objects in $out"
+	echo "# corpus: $(ls "$out"/*.signed.o 2>/dev/null | wc -l) signed objects in $out, kernel $(uname -r)"
 	if [ ! -x "$run" ]; then
-		not_ok built "build/corpus/corpus-run missing: make -C selftests/corpus"
+		not_ok built "$run missing: make -C selftests/corpus [KRELEASE=...]"
 		return
 	fi
 	keyid=
@@ -360,6 +401,9 @@ main() {
 	echo "# corpus: libbpfsig tests done at $(elapsed) s"
 	"$run" target $core_objs
 	test_target_cli
+	if [ "$out" != "$pinned" ]; then
+		test_pinned_build
+	fi
 	echo "# corpus: target tests done at $(elapsed) s"
 	test_bpfsig_load
 	echo "# corpus: bpfsig load tests done at $(elapsed) s"

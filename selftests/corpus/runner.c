@@ -10,6 +10,9 @@
  *                                   unsigned / tampered / grafted
  *   corpus-run target OBJ...        OBJ.alt.o (signed for another kernel's
  *                                   BTF only) and OBJ.multi.o (both)
+ *   corpus-run pinned-build OBJ...  OBJ.pinned.o (the pinned kernel's build,
+ *                                   signed for its BTF only) and
+ *                                   OBJ.pinned-both.o (and for this kernel's)
  *   corpus-run xdp-check LABEL      exercise the xdp_fw attached to veth0
  *   corpus-run tc-check LABEL PORT  exercise the tc_drop_port on veth0
  *   corpus-run sock-check LABEL PINNED
@@ -625,6 +628,11 @@ int main(int argc, char **argv)
 			test_target(argv[j]);
 		return failed != 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "pinned-build")) {
+		for (j = 2; j < argc; j++)
+			test_pinned_build(argv[j]);
+		return failed != 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "xdp-check"))
 		return cmd_xdp_check(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "tc-check"))
@@ -636,7 +644,7 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "trace-pinned"))
 		return cmd_trace_pinned(argv[2], argv[3]);
 	fprintf(stderr,
-		"usage: corpus-run test OBJ... | target OBJ... |\n"
+		"usage: corpus-run test OBJ... | target OBJ... | pinned-build OBJ... |\n"
 		"       xdp-check LABEL | tc-check LABEL PORT |\n"
 		"       sock-check LABEL PINNED | cg-check LABEL CGROUP |\n"
 		"       trace-pinned LABEL DIR\n");

@@ -5,7 +5,8 @@
  *              global variables
  *   replay.c   the refusals: every signed load replayed unsigned, tampered,
  *              rewritten or with another program's signature; loaders that
- *              rewrite; signatures for another kernel
+ *              rewrite; signatures for another kernel (alt.btf, or the
+ *              pinned kernel's real BTF)
  *   net.c      sockets, the network namespace, and the exercises shared by
  *              every loader (XDP, TC, socket filter, cgroup_skb)
  *   runner.c   one test per object with the libbpfsig loader; commands for
@@ -87,6 +88,7 @@ long long kconfig_value(const char *name);
 void negatives(struct obj *o);
 void loader_rewrite(const char *name, const char *pname);
 void test_target(const char *name);
+void test_pinned_build(const char *name);
 
 /* ---- net.c --------------------------------------------------------------- */
 

@@ -2,7 +2,7 @@
 /*
  * cgroup_skb: on egress, drops UDP to CG_BLOCK_PORT (the sender's sendmsg()
  * fails with EPERM) and counts the rest; on ingress, counts packets and UDP
- * datagrams. cgroup_sock: refuses UDP-Lite sockets. Three programs of three
+ * datagrams. cgroup_sock: refuses TCP sockets. Three programs of three
  * attach types in one object.
  * Covers: cgroup_skb/egress, cgroup_skb/ingress, cgroup/sock_create, array
  * map.

@@ -32,8 +32,13 @@
 #define CG_INGRESS_UDP		3
 #define CG_SOCK_DENIED		4
 #define CG_COUNTS		5
-/* cgroup_skb: cgroup/sock_create refuses UDP-Lite sockets (EPERM) */
-#define CG_DENY_PROTO		136	/* IPPROTO_UDPLITE */
+/*
+ * cgroup_skb: cgroup/sock_create refuses TCP sockets (EPERM). (Not UDP-Lite,
+ * as lsm_iter: 7.x has no UDP-Lite, and the cgroup hook runs only after the
+ * protocol was found.)
+ */
+#define CG_DENY_TYPE		1	/* SOCK_STREAM */
+#define CG_DENY_PROTO		6	/* IPPROTO_TCP */
 
 /* globals: perf event sent for every packet */
 #define GLOB_EVENT_MAGIC	0x6c6f6267	/* "glob" */
@@ -55,7 +60,11 @@ struct unlink_event {
 #define FX_FEXIT_RET		1
 #define FX_FEXIT_HITS		2
 
-/* lsm_iter: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is refused */
+/*
+ * lsm_iter: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is refused. 7.x
+ * removed UDP-Lite, but security_socket_create() runs before the protocol
+ * lookup: there too the answer is the LSM's EACCES, not EPROTONOSUPPORT.
+ */
 #define LSM_DENY_FAMILY		2	/* AF_INET */
 #define LSM_DENY_TYPE		2	/* SOCK_DGRAM */
 #define LSM_DENY_PROTO		136	/* IPPROTO_UDPLITE */

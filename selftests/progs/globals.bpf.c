@@ -30,6 +30,14 @@ __u32 bss_last_len;
 __u32 bss_mix;
 __u64 kc_hz, kc_version, kc_lsm, kc_missing;
 char bss_tag[8];
+/*
+ * The value bpf_map_peek_elem() looks up in the bloom filter, in .bss rather
+ * than on the stack: 7.3's verifier refuses a stack buffer there ("slot
+ * poisoned by dead code elimination": its stack liveness takes the helper's
+ * value argument for write-only, as it is for queues and stacks, while a
+ * bloom filter reads it). Documentation/compatibility.md.
+ */
+__u32 bss_bloom_probe;
 
 struct inner_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -135,7 +143,8 @@ int glob_main(struct __sk_buff *skb)
 		*pc += 1;
 	bpf_skb_load_bytes(skb, sizeof(struct udphdr), &first, 1);
 	bump_inner(first == 'B' ? 1 : 0);
-	if (!bpf_map_peek_elem(&glob_bloom, &first))
+	bss_bloom_probe = first;
+	if (!bpf_map_peek_elem(&glob_bloom, &bss_bloom_probe))
 		bss_bloom_hits++;
 	bpf_map_push_elem(&glob_queue, &first, 0);
 	ev.len = skb->len;

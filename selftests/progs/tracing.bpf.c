@@ -5,15 +5,27 @@
  * functions (uprobe). Only the tgid set in .rodata by the loader is traced
  * (0 = everyone).
  * Covers: tracepoint, raw_tp, kprobe, kretprobe, fentry, fexit, uprobe,
- * ring buffer, hash and array maps, CO-RE reads against the pinned kernel's
+ * ring buffer, hash and array maps, CO-RE reads against the target kernel's
  * vmlinux.h. Every program but fexit_unlinkat reads kernel structures, so
  * its instructions depend on the target kernel's BTF.
+ *
+ * The unlink programs attach to the kernel function behind unlink(2),
+ * do_unlinkat(dfd, struct filename *) up to 6.x; 7.x renamed it
+ * filename_unlinkat() with the same arguments. selftests/corpus/Makefile
+ * passes the name the target kernel's BTF has as CORPUS_UNLINK_FN.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "corpus.h"
+
+#ifndef CORPUS_UNLINK_FN
+#define CORPUS_UNLINK_FN do_unlinkat
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define UNLINK_FN STR(CORPUS_UNLINK_FN)
 
 const volatile __u32 target_tgid;
 
@@ -40,7 +52,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
 	__type(key, __u32);	/* tgid */
-	__type(value, __s64);	/* last do_unlinkat() return value */
+	__type(value, __s64);	/* last CORPUS_UNLINK_FN() return value */
 } kret_vals SEC(".maps");
 
 struct {
@@ -108,7 +120,7 @@ int raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("kprobe/do_unlinkat")
+SEC("kprobe/" UNLINK_FN)
 int BPF_KPROBE(kp_unlinkat, int dfd, struct filename *name)
 {
 	struct unlink_event *e;
@@ -126,7 +138,7 @@ int BPF_KPROBE(kp_unlinkat, int dfd, struct filename *name)
 	return 0;
 }
 
-SEC("kretprobe/do_unlinkat")
+SEC("kretprobe/" UNLINK_FN)
 int BPF_KRETPROBE(krp_unlinkat, int ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -138,7 +150,7 @@ int BPF_KRETPROBE(krp_unlinkat, int ret)
 	return 0;
 }
 
-SEC("fentry/do_unlinkat")
+SEC("fentry/" UNLINK_FN)
 int BPF_PROG(fentry_unlinkat, int dfd, struct filename *name)
 {
 	char buf[sizeof(TRACE_UNLINK_PREFIX)] = {};
@@ -157,7 +169,7 @@ int BPF_PROG(fentry_unlinkat, int dfd, struct filename *name)
 	return 0;
 }
 
-SEC("fexit/do_unlinkat")
+SEC("fexit/" UNLINK_FN)
 int BPF_PROG(fexit_unlinkat, int dfd, void *name, int ret)
 {
 	/*
