@@ -8,6 +8,7 @@
  *   bench [OPTIONS] flood LABEL     unsigned ~1M-insn loads for --seconds
  *   bench [OPTIONS] corpus DIR...   every *.bpf.o in DIR...: signed vs unsigned
  *   bench [OPTIONS] hash            in-kernel sha256 throughput (AF_ALG)
+ *   bench [OPTIONS] repeat N COUNT  one signed N-insn program loaded COUNT times
  *
  * OPTIONS: --out DIR (raw CSVs, default .), --keys DIR (trusted.{key,der},
  * untrusted.{key,der}), --smoke (few sizes, short budgets), --seconds S
@@ -23,7 +24,8 @@
  * libbpf's loads captured), load.c (one timed load), stats.c (securityfs),
  * summary.c (medians, CSV files), progs.c (program generators), sign.c
  * (keys, signatures, forgeries), cells.c (timed cells), split.c, flat.c,
- * loads.c, flood.c, corpus.c, hash.c (the commands' measurements).
+ * loads.c, flood.c, corpus.c, hash.c (the commands' measurements), repeat.c
+ * (the loads bench/profile.sh traces).
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -202,5 +204,6 @@ int cmd_flat(void);
 int cmd_flood(const char *label);
 int cmd_corpus(int argc, char **argv);
 int cmd_hash(void);
+int cmd_repeat(__u32 insns, long count);
 
 #endif /* BENCH_H */

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"  flood LABEL                      unsigned ~1M-insn loads for --seconds\n"
 		"  corpus DIR...                    *.bpf.o: signed (enforce) vs unsigned (off)\n"
 		"  hash                             sha256 drivers through AF_ALG\n"
-		"  flat                             the refused cases, sizes interleaved (also part of loads enforce)\n");
+		"  flat                             the refused cases, sizes interleaved (also part of loads enforce)\n"
+		"  repeat N COUNT                   one signed N-insn program loaded COUNT times (bench/profile.sh)\n");
 }
 
 /* Index of the command in @argv, -1 for --help, -2 for a usage error. */
@@ -70,6 +71,9 @@ int main(int argc, char **argv)
 		return cmd_hash();
 	if (!strcmp(argv[i], "flat"))
 		return cmd_flat();
+	if (!strcmp(argv[i], "repeat") && i + 2 < argc)
+		return cmd_repeat(strtoul(argv[i + 1], NULL, 0),
+				  strtol(argv[i + 2], NULL, 0));
 usage:
 	usage(stderr);
 	return 2;
