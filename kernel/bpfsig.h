@@ -237,6 +237,7 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      bool sig_verified);
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
+const char *bpfsig_hash_driver(void);
 
 /* inflight.c */
 void bpfsig_inflight_put(void *tail, u32 len, u64 gen);
@@ -272,5 +273,11 @@ void bpfsig_fs_exit(void);
 int bpfsig_hook_init(void);
 void bpfsig_hook_exit(void);
 bool bpfsig_early_stage_active(void);
+
+/* cache.c: verified signatures */
+bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen);
+void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen);
+void bpfsig_cache_show(struct seq_file *m);
+void bpfsig_cache_exit(void);
 
 #endif /* _BPFSIG_H */

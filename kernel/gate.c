@@ -32,7 +32,8 @@ static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
  * bpfsig_gate_init() - allocate the hash transforms
  *
  * SHA-256 is required; SHA-384 and SHA-512 are optional (statements using
- * a missing one get ENOPKG).
+ * a missing one get ENOPKG). Each is the highest-priority driver the
+ * kernel has for it once the x86 SIMD module is loaded.
  *
  * Return: 0, or the error of crypto_alloc_shash("sha256"): -ENOENT when the
  * kernel has no SHA-256, -ENOMEM.
@@ -41,6 +42,16 @@ int bpfsig_gate_init(void)
 {
 	unsigned int algo;
 
+	/*
+	 * The SIMD and SHA-NI drivers of the sha256-ssse3 module (sha256-ni,
+	 * -avx2, -avx, -ssse3) outrank sha256-generic, but the crypto API
+	 * loads no module for "sha256" while the built-in generic driver
+	 * answers: ask for that module by name first (MODULE_SOFTDEP does the
+	 * same under modprobe; this also covers insmod). Harmless if it is
+	 * missing or the CPU lacks SSSE3.
+	 */
+	if (IS_ENABLED(CONFIG_CRYPTO_SHA256_SSSE3))
+		crypto_has_shash("sha256-ssse3", 0, 0);
 	for (algo = BPFSIG_HASH_SHA256; algo <= BPFSIG_HASH_SHA512; algo++) {
 		struct crypto_shash *tfm;
 
@@ -59,10 +70,21 @@ int bpfsig_gate_init(void)
 	return 0;
 }
 
+/**
+ * bpfsig_hash_driver() - the driver that computes the programs' SHA-256
+ *
+ * Return: its name, e.g. "sha256-generic", "sha256-avx2", "sha256-ni".
+ */
+const char *bpfsig_hash_driver(void)
+{
+	return crypto_shash_driver_name(tfms[BPFSIG_HASH_SHA256]);
+}
+
 void bpfsig_gate_exit(void)
 {
 	unsigned int algo;
 
+	bpfsig_cache_exit();
 	for (algo = 0; algo < ARRAY_SIZE(tfms); algo++) {
 		if (tfms[algo])
 			crypto_free_shash(tfms[algo]);
@@ -73,15 +95,22 @@ void bpfsig_gate_exit(void)
 /*
  * Keys in .bpfsig; with trust=bpfsig+system, then those of the kernel's
  * builtin and secondary trusted keyrings (and .machine, which the
- * secondary one links).
+ * secondary one links). A signature already verified with a key of
+ * .bpfsig under the trust generation of now, whose key is still there
+ * and usable, is not verified again (cache.c).
  */
 static int verify_cms(const struct bpfsig_blob *blob)
 {
+	u64 gen = bpfsig_trust_gen();
 	int err;
 
+	if (bpfsig_cache_lookup(blob, gen))
+		return 0;
 	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 				     blob->sig, blob->sig_len, bpfsig_keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
+	if (!err)
+		bpfsig_cache_add(blob, gen);
 	if (err == -ENOKEY && bpfsig_trust_get() == BPFSIG_TRUST_SYSTEM)
 		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
 					     blob->sig, blob->sig_len,

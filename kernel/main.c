@@ -156,7 +156,8 @@ static void __exit bpfsig_exit(void)
 module_init(bpfsig_init);
 module_exit(bpfsig_exit);
 
-MODULE_SOFTDEP("pre: sha512");
+/* sha384/sha512 statements; the SIMD/SHA-NI sha256 before "sha256" is asked for. */
+MODULE_SOFTDEP("pre: sha512 sha256-ssse3");
 MODULE_DESCRIPTION("Refuse unsigned eBPF programs before the verifier runs");
 MODULE_AUTHOR("The bpfsig authors");
 MODULE_LICENSE("GPL");

@@ -72,5 +72,7 @@ int bpfsig_stats_show(struct seq_file *m, bool early_stage)
 	seq_printf(m, "decision_ns_total %lld\n", atomic64_read(&ns_total));
 	seq_printf(m, "decision_ns_max %lld\n", atomic64_read(&ns_max));
 	seq_printf(m, "syscall_stage %d\n", early_stage);
+	bpfsig_cache_show(m);
+	seq_printf(m, "sha256_driver %s\n", bpfsig_hash_driver());
 	return 0;
 }

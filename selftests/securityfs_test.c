@@ -115,7 +115,8 @@ TEST_F(sfs, stats_lists_every_counter)
 {
 	static const char *const more[] = {
 		"decision_ns_total", "decision_ns_max", "syscall_stage",
-		"syscall_stage_verified",
+		"syscall_stage_verified", "cache_hits", "cache_misses",
+		"cache_evictions", "cache_entries", "cache_size",
 	};
 	size_t i;
 
@@ -125,6 +126,47 @@ TEST_F(sfs, stats_lists_every_counter)
 		EXPECT_LE(0, stat_get(more[i]));
 	EXPECT_EQ(1, stat_get("syscall_stage"));
 	EXPECT_EQ(-EINVAL, sfs_write("stats", "0"));
+}
+
+/*
+ * The sha256 driver the module hashes with: the highest-priority "sha256"
+ * of /proc/crypto (the module asks for the SIMD/SHA-NI ones first).
+ */
+TEST_F(sfs, stats_names_the_fastest_sha256_driver)
+{
+	char stats[4096], line[256], name[64] = "", drv[64] = "", driver[64];
+	char best[64] = "", *p;
+	int prio = -1, best_prio = -1;
+	bool eof = false;
+	FILE *f;
+
+	ASSERT_LT(0, sfs_read("stats", stats, sizeof(stats)));
+	p = strstr(stats, "\nsha256_driver ");
+	ASSERT_NE(NULL, p) TH_LOG("no sha256_driver line in stats");
+	ASSERT_EQ(1, sscanf(p, "\nsha256_driver %63s", driver));
+	EXPECT_EQ(0, strncmp(driver, "sha256-", 7)) TH_LOG("driver %s", driver);
+	f = fopen("/proc/crypto", "re");
+	ASSERT_NE(NULL, f);
+	/* Blocks of "name", "driver", "priority", ... lines. */
+	while (!eof) {
+		eof = !fgets(line, sizeof(line), f);
+		if (eof || !strncmp(line, "name ", 5)) {
+			if (!strcmp(name, "sha256") && prio > best_prio) {
+				best_prio = prio;
+				snprintf(best, sizeof(best), "%s", drv);
+			}
+			prio = -1;
+		}
+		if (eof)
+			break;
+		if (sscanf(line, "name : %63s", name) == 1 ||
+		    sscanf(line, "driver : %63s", drv) == 1)
+			continue;
+		sscanf(line, "priority : %d", &prio);
+	}
+	fclose(f);
+	TH_LOG("bpfsig hashes with %s; /proc/crypto's best sha256: %s", driver, best);
+	EXPECT_STREQ(best, driver);
 }
 
 /* Only stats is for everyone: the rest is root's. */

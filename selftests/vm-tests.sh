@@ -103,6 +103,7 @@ run_suite gate_test
 run_suite malformed_test
 run_suite keyring_test
 run_suite trust_test
+run_suite cache_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/*
+ * bpfsig - the cache of verified signatures.
+ *
+ * The same signed program is loaded again and again (one copy per CPU,
+ * per cgroup, per interface; daemons restarting): its statement and CMS
+ * are the same bytes each time, and so is the result of their public-key
+ * verification while the trusted keys stay the same. An entry remembers
+ * that the CMS signature over a statement, both named by the SHA-256 of
+ * their bytes (statement || CMS, contiguous in the appended region),
+ * verified against a key of .bpfsig, with:
+ *
+ * - the trust generation read before that verification (policy.c): a key
+ *   added to or removed from .bpfsig, a statement revoked or the trusted
+ *   set changed since makes the entry stale, and a stale entry is dropped
+ *   when met (a miss);
+ * - the serial of the .bpfsig key the statement names: on a hit that key
+ *   is looked up again in .bpfsig and must be the same key, neither
+ *   revoked, invalidated nor expired (key_validate()); else a miss.
+ *
+ * Only the signature verification is skipped on a hit: the statement is
+ * checked against the load, its revocation (bpfsig's list and the
+ * kernel's .blacklist) and the digest of the instructions are checked at
+ * every verdict as before. Signatures verified by the kernel's own
+ * keyrings (trust=bpfsig+system) are not cached: those keyrings change
+ * without the generation.
+ *
+ * At most cache_size entries (module parameter, read-only, default
+ * BPFSIG_CACHE_DEFAULT, 0 disables the cache): past that, the least
+ * recently used entry is evicted. An entry takes 96 bytes of slab
+ * (kmalloc-96): 256 entries, 24 KiB; 65536 at most, 6 MiB. One spinlock guards the hash table
+ * and the LRU list; nothing sleeps or allocates under it. Everything is
+ * freed when the module is unloaded, after the hooks are gone.
+ */
+#include <crypto/sha2.h>
+#include <keys/asymmetric-type.h>
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/hashtable.h>
+#include <linux/key.h>
+#include <linux/list.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include "bpfsig.h"
+
+#define BPFSIG_CACHE_DEFAULT	256
+#define BPFSIG_CACHE_MAX	65536
+
+static unsigned int cache_size = BPFSIG_CACHE_DEFAULT;
+
+static int cache_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n > BPFSIG_CACHE_MAX)
+		return -ERANGE;
+	cache_size = n;
+	return 0;
+}
+
+static const struct kernel_param_ops cache_size_ops = {
+	.set = cache_size_set,
+	.get = param_get_uint,
+};
+module_param_cb(cache_size, &cache_size_ops, &cache_size, 0444);
+MODULE_PARM_DESC(cache_size, "Verified signatures remembered, 0-65536 (default: 256; 0: none)");
+
+struct cache_entry {
+	struct hlist_node hash;
+	struct list_head lru;		/* most recently used first */
+	u8 digest[SHA256_DIGEST_SIZE];	/* of statement || CMS */
+	u64 gen;			/* trust generation of the verification */
+	key_serial_t serial;		/* the .bpfsig key that verified it */
+};
+
+static DEFINE_HASHTABLE(table, 8);
+static LIST_HEAD(lru);
+static unsigned int entries;
+static DEFINE_SPINLOCK(cache_lock);
+
+static atomic64_t hits;
+static atomic64_t misses;
+static atomic64_t evictions;
+
+/* The name of a signature: SHA-256 of the statement and the CMS bytes. */
+static void blob_digest(const struct bpfsig_blob *blob, u8 *digest)
+{
+	sha256((const u8 *)blob->stmt, BPFSIG_STATEMENT_SIZE + blob->sig_len,
+	       digest);
+}
+
+static u32 bucket_key(const u8 *digest)
+{
+	u32 k;
+
+	memcpy(&k, digest, sizeof(k));
+	return k;
+}
+
+/* Under cache_lock. */
+static struct cache_entry *find(const u8 *digest)
+{
+	struct cache_entry *e;
+
+	hash_for_each_possible(table, e, hash, bucket_key(digest))
+		if (!memcmp(e->digest, digest, SHA256_DIGEST_SIZE))
+			return e;
+	return NULL;
+}
+
+/* Under cache_lock; the caller frees @e once the lock is dropped. */
+static void unlink_entry(struct cache_entry *e)
+{
+	hash_del(&e->hash);
+	list_del(&e->lru);
+	entries--;
+}
+
+/*
+ * The serial of the usable key of .bpfsig that the statement names (its
+ * subjectKeyIdentifier, the CMS's sid: bpfsig_cms_check()), or 0 if
+ * there is none or it is revoked, invalidated or expired. May sleep.
+ */
+static key_serial_t signer_serial(const struct bpfsig_statement *stmt)
+{
+	struct asymmetric_key_id *id;
+	key_serial_t serial = 0;
+	struct key *key;
+
+	id = asymmetric_key_generate_id(stmt->keyid, stmt->keyid_len, NULL, 0);
+	if (IS_ERR(id))
+		return 0;
+	key = find_asymmetric_key(bpfsig_keyring, NULL, id, NULL, false);
+	kfree(id);
+	if (IS_ERR(key))
+		return 0;
+	if (!key_validate(key))
+		serial = key->serial;
+	key_put(key);
+	return serial;
+}
+
+/**
+ * bpfsig_cache_lookup() - was this signature verified under these keys?
+ * @blob: a parsed blob whose CMS keeps to the profile
+ * @gen: the trust generation now, read before this call
+ *
+ * Counts a hit or a miss. A stale entry, or one whose key is gone or no
+ * longer usable, is dropped (a miss).
+ *
+ * Return: true if the CMS signature of @blob verified against a key of
+ * .bpfsig under trust generation @gen, and that key is still there and
+ * usable: the verification can be skipped.
+ */
+bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	struct cache_entry *e, *stale = NULL;
+	key_serial_t serial = 0;
+
+	if (!READ_ONCE(cache_size))
+		return false;
+	blob_digest(blob, digest);
+	spin_lock(&cache_lock);
+	e = find(digest);
+	if (e && e->gen == gen) {
+		list_move(&e->lru, &lru);
+		serial = e->serial;
+	} else if (e) {
+		unlink_entry(e);
+		stale = e;
+	}
+	spin_unlock(&cache_lock);
+	kfree(stale);
+	if (serial && signer_serial(blob->stmt) == serial) {
+		atomic64_inc(&hits);
+		return true;
+	}
+	if (serial) {
+		/* Its key is gone or unusable: forget it. */
+		spin_lock(&cache_lock);
+		e = find(digest);
+		if (e && e->serial == serial)
+			unlink_entry(e);
+		else
+			e = NULL;
+		spin_unlock(&cache_lock);
+		kfree(e);
+	}
+	atomic64_inc(&misses);
+	return false;
+}
+
+/**
+ * bpfsig_cache_add() - remember a signature verified against .bpfsig
+ * @blob: the blob whose CMS signature verified with the keys of .bpfsig
+ * @gen: the trust generation read before the verification
+ *
+ * Does nothing if the cache is disabled, memory is short or the key
+ * cannot be found again; evicts the least recently used entry when full.
+ * May sleep.
+ */
+void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
+{
+	struct cache_entry *e, *old = NULL;
+	unsigned int max = READ_ONCE(cache_size);
+
+	if (!max)
+		return;
+	e = kmalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return;
+	blob_digest(blob, e->digest);
+	e->gen = gen;
+	e->serial = signer_serial(blob->stmt);
+	if (!e->serial) {
+		kfree(e);
+		return;
+	}
+	spin_lock(&cache_lock);
+	old = find(e->digest);
+	if (old) {
+		unlink_entry(old);
+	} else if (entries >= max) {
+		old = list_last_entry(&lru, struct cache_entry, lru);
+		unlink_entry(old);
+		atomic64_inc(&evictions);
+	}
+	hash_add(table, &e->hash, bucket_key(e->digest));
+	list_add(&e->lru, &lru);
+	entries++;
+	spin_unlock(&cache_lock);
+	kfree(old);
+}
+
+/**
+ * bpfsig_cache_show() - the cache's lines of securityfs "stats"
+ * @m: the seq_file
+ */
+void bpfsig_cache_show(struct seq_file *m)
+{
+	seq_printf(m, "cache_hits %lld\n", atomic64_read(&hits));
+	seq_printf(m, "cache_misses %lld\n", atomic64_read(&misses));
+	seq_printf(m, "cache_evictions %lld\n", atomic64_read(&evictions));
+	seq_printf(m, "cache_entries %u\n", READ_ONCE(entries));
+	seq_printf(m, "cache_size %u\n", READ_ONCE(cache_size));
+}
+
+/**
+ * bpfsig_cache_exit() - free every entry (module unload, hooks gone)
+ */
+void bpfsig_cache_exit(void)
+{
+	struct cache_entry *e, *tmp;
+
+	spin_lock(&cache_lock);
+	list_for_each_entry_safe(e, tmp, &lru, lru) {
+		unlink_entry(e);
+		kfree(e);
+	}
+	spin_unlock(&cache_lock);
+}
