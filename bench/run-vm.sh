@@ -10,6 +10,10 @@
 #               floors (E2BIG, alloc+copy), the flood without the module
 #   2. off      bpfsig loaded, mode off
 #   3. enforce  trusted key enrolled: every case, the flood, the corpus
+#               (cache warm: a signed program's replays after its first
+#               skip the signature verification); then bpfsig reloaded
+#               with cache_size=0 and the corpus again ("first load":
+#               every signed load verifies its signature), corpus-cold.csv
 #   4. hash     sha256-ssse3 + algif_hash loaded: every sha256 driver through
 #               AF_ALG; bpfsig reloaded (it now picks the fastest driver) and
 #               the valid loads measured again ("rehash")
@@ -87,6 +91,21 @@ else
 	bench corpus "$b/corpus" "$@" || die "corpus failed"
 fi
 cp $SFS/stats /tmp/raw/stats-enforce.txt
+save
+
+phase "3/4 enforce, cache off (first loads)"
+rmmod bpfsig || die "rmmod bpfsig failed"
+insmod "$top/bpfsig.ko" mode=enforce cache_size=0 || die "insmod cache_size=0 failed"
+enroll
+mkdir -p /tmp/raw-cold
+if [ "$run" = smoke ]; then
+	"$b/bench" $opts --out /tmp/raw-cold corpus /tmp/corpus-smoke || die "corpus (cache off) failed"
+else
+	"$b/bench" $opts --out /tmp/raw-cold corpus "$b/corpus" "$@" || die "corpus (cache off) failed"
+fi
+cp /tmp/raw-cold/corpus.csv /tmp/raw/corpus-cold.csv
+cp $SFS/stats /tmp/raw/stats-cold.txt
+grep -q '^cache_hits 0$' $SFS/stats || die "cache_size=0 and yet cache hits"
 save
 
 # --- 4. hashing -----------------------------------------------------------------

@@ -145,10 +145,32 @@ def corpus(run, t):
         fixed=fmt_time(fixed),
         signature=fmt_time(sig_ns) if sig_ns else "?",
         parsing=fmt_time(garbage.decision_mean_ns) if garbage else "?",
+        decision=fmt_time(statistics.median(float(c.decision_mean_ns)
+                                            for c in ok_rows)),
         verify=fmt_time(statistics.median(float(c.unsigned_median_ns)
                                           for c in ok_rows)),
         need=fmt_time(fixed / (TARGETS["corpus_pct"] / 100)),
         once=" " + corpus_once(t, ok_rows))
+
+
+def corpus_cold(run, t):
+    rows = [c for c in run.corpus_cold if c.measured]
+    warm = [c for c in run.corpus if c.measured]
+    if t.corpus_cold_median is None or not rows:
+        return None
+    sig_ns = signature_ns(run, min(run.params("straight")))
+    return render(
+        "say-corpus-cold", median="%+.1f%%" % t.corpus_cold_median,
+        programs=str(len(rows)),
+        fixed=fmt_time(statistics.median(float(c.diff_median_ns)
+                                         for c in rows)),
+        warm=fmt_time(statistics.median(float(c.diff_median_ns)
+                                        for c in warm)) if warm else "?",
+        decision=fmt_time(statistics.median(float(c.decision_mean_ns)
+                                            for c in rows)),
+        decision_warm=fmt_time(statistics.median(
+            float(c.decision_mean_ns) for c in warm)) if warm else "?",
+        signature=fmt_time(sig_ns) if sig_ns else "?")
 
 
 def hashing(run, t):
@@ -172,6 +194,6 @@ def hashing(run, t):
 def discussion(run, t):
     items = [refusals(run, t, "unsigned"), refusals(run, t, "forged"),
              costliest(run, t), replay(run, t), split(run, t),
-             corpus(run, t), hashing(run, t)]
+             corpus(run, t), corpus_cold(run, t), hashing(run, t)]
     items = [i for i in items if i is not None]
     return render("say", items="\n".join(items) if items else None)

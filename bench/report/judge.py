@@ -82,6 +82,8 @@ class Verdict:
     corpus_median: Optional[float]
     corpus_ok: bool
     hash: Optional[Hashing]
+    corpus_cold_pcts: list = None   # first loads: bpfsig with cache_size=0
+    corpus_cold_median: Optional[float] = None
 
 
 def median_ns(r):
@@ -200,9 +202,12 @@ def judge(run):
     # signed-load overhead over the corpus
     pcts = [c.overhead_pct for c in run.corpus if c.measured]
     median = statistics.median(pcts) if pcts else None
+    cold = [c.overhead_pct for c in run.corpus_cold if c.measured]
     return Verdict(verify_1m_ns=verify_1m, big=big, groups=groups,
                    reuse=reuse, replay=judge_replay(run, reuse),
                    corpus_pcts=pcts, corpus_median=median,
                    corpus_ok=(median is not None and
                               median <= TARGETS["corpus_pct"]),
-                   hash=judge_hash(run))
+                   hash=judge_hash(run), corpus_cold_pcts=cold,
+                   corpus_cold_median=(statistics.median(cold)
+                                       if cold else None))

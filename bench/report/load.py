@@ -37,6 +37,7 @@ class Run:
     progs: list = field(default_factory=list)
     flood: list = field(default_factory=list)
     corpus: list = field(default_factory=list)
+    corpus_cold: list = field(default_factory=list)  # cache_size=0
     corpus_failed: list = field(default_factory=list)
     hash: list = field(default_factory=list)
     split: list = field(default_factory=list)
@@ -66,6 +67,7 @@ class Run:
 
 
 TABLES = {"loads": Load, "progs": Prog, "flood": Flood, "corpus": Corpus,
+          "corpus-cold": Corpus,
           "corpus-failed": CorpusFailed, "hash": Hash, "split": Split,
           "flat": Flat}
 
@@ -79,6 +81,7 @@ def load_run(raw):
     run.loads, run.progs = records["loads"], records["progs"]
     run.flood, run.corpus = records["flood"], records["corpus"]
     run.corpus_failed = records["corpus-failed"]
+    run.corpus_cold = records["corpus-cold"]
     run.hash, run.split = records["hash"], records["split"]
     run.flat = {(r.case, r.param): r for r in records["flat"]}
     for name in ("machine", "host", "drivers"):

@@ -14,6 +14,7 @@ TARGET_NAMES = {
     "replay": "Valid statement replayed onto another program of the same "
               "size",
     "corpus": "Signed-load overhead over the corpus",
+    "corpus-cold": "First signed load over the corpus",
     "hash": "Hashing within 20% of the fastest in-kernel sha256",
 }
 
@@ -65,6 +66,16 @@ def corpus_row(t):
             status(t.corpus_ok)]
 
 
+def corpus_cold_row(t):
+    if t.corpus_cold_median is None:
+        return [TARGET_NAMES["corpus-cold"], "-", "no data", "not measured"]
+    return [TARGET_NAMES["corpus-cold"],
+            "median of %d programs, cache off" % len(t.corpus_cold_pcts),
+            render("target-corpus-cold",
+                   median="%+.1f%%" % t.corpus_cold_median),
+            "reported"]
+
+
 def hash_row(run, t):
     hs = t.hash
     if not hs:
@@ -84,7 +95,7 @@ def targets(run, t):
     rows = (refusal_rows(run, t, "unsigned") +
             refusal_rows(run, t, "forged") +
             [replay_row(run, x) for x in t.replay] +
-            [corpus_row(t), hash_row(run, t)])
+            [corpus_row(t), corpus_cold_row(t), hash_row(run, t)])
     return md_table(["target", "case", "figures", "result"], rows)
 
 
