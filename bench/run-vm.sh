@@ -83,13 +83,15 @@ enroll
 echo enforce > $SFS/mode || die "cannot enforce"
 bench loads enforce || die "loads enforce failed"
 bench --seconds $seconds flood enforce || die "flood enforce failed"
+# the corpus directories, from now on "$@"
 if [ "$run" = smoke ]; then
 	mkdir -p /tmp/corpus-smoke
 	cp "$b/corpus/hello.bpf.o" /tmp/corpus-smoke/
-	bench corpus /tmp/corpus-smoke || die "corpus failed"
+	set -- /tmp/corpus-smoke
 else
-	bench corpus "$b/corpus" "$@" || die "corpus failed"
+	set -- "$b/corpus" "$@"
 fi
+bench corpus "$@" || die "corpus failed"
 cp $SFS/stats /tmp/raw/stats-enforce.txt
 save
 
@@ -98,11 +100,7 @@ rmmod bpfsig || die "rmmod bpfsig failed"
 insmod "$top/bpfsig.ko" mode=enforce cache_size=0 || die "insmod cache_size=0 failed"
 enroll
 mkdir -p /tmp/raw-cold
-if [ "$run" = smoke ]; then
-	"$b/bench" $opts --out /tmp/raw-cold corpus /tmp/corpus-smoke || die "corpus (cache off) failed"
-else
-	"$b/bench" $opts --out /tmp/raw-cold corpus "$b/corpus" "$@" || die "corpus (cache off) failed"
-fi
+bench --out /tmp/raw-cold corpus "$@" || die "corpus (cache off) failed"
 cp /tmp/raw-cold/corpus.csv /tmp/raw/corpus-cold.csv
 cp $SFS/stats /tmp/raw/stats-cold.txt
 grep -q '^cache_hits 0$' $SFS/stats || die "cache_size=0 and yet cache hits"
