@@ -101,9 +101,10 @@ run_suite format_test
 run_suite securityfs_test
 run_suite gate_test
 run_suite malformed_test
+# before keyring_test, which fills the revocation list
+run_suite cache_test
 run_suite keyring_test
 run_suite trust_test
-run_suite cache_test
 run_suite kernel_load_test
 
 # the corpus of real programs (selftests/corpus/), when built
