@@ -480,6 +480,24 @@ test_mainline() {
 		expect_eq "mainline.keyring_$what.counted" "$((n0 + 1))" "$(sfs_stat nokey)"
 	done
 
+	# Debian's bpftool 7.8 itself, in the Debian 13 build root:
+	# `prog load -L -S` signs a loader at load time, puts the certificate
+	# in the session keyring and names that keyring: refused by bpfsig
+	n0=$(sfs_stat nokey)
+	mark_log
+	"$top/scripts/build-root.sh" trixie -- \
+		"$top/build/mainline-tools/$(uname -r)/bin/bpftool" prog load -L -S \
+		-k "$out/keys/corpus.key" -i "$out/keys/corpus.der" \
+		"$out/sockfilter.bpf.o" >/tmp/corpus.ml 2>&1
+	# bpftool exits with the load's errno, negative: -126 & 255 = 130
+	expect_eq mainline.bpftool_prog_load_S.exit_status 130 "$?"
+	new_log >/tmp/corpus.mllog
+	expect_lines mainline.bpftool_prog_load_S_refused_enokey /tmp/corpus.ml \
+		'^err -126$' '^failed to load loader prog$'
+	expect_lines mainline.bpftool_prog_load_S_logged /tmp/corpus.mllog \
+		"bpfsig: action=deny verdict=nokey errno=126 stage=verifier pid=[0-9]+ comm=bpftool prog_type=31 insn_cnt=[0-9]+ appendix_len=0 kernel=0 prog_name=__loader.prog claimed_signer=\$"
+	expect_eq mainline.bpftool_prog_load_S_counted "$((n0 + 1))" "$(sfs_stat nokey)"
+
 	# trust=bpfsig+system: the builtin keys are trusted, bpfsig lets the
 	# load through; the corpus key is not among them: the kernel refuses
 	echo bpfsig+system > $SFS/trust
