@@ -56,7 +56,7 @@ test-debug:
 	selftests/test-debug.sh
 
 demo: all
-	scripts/demo.sh --no-deps
+	scripts/demo.sh --no-deps --kernel $(KRELEASE)
 
 # The benchmark (Documentation/benchmark.md): builds what it needs, boots the
 # pinned kernel in the VM, writes Documentation/benchmark.*; bench-smoke is

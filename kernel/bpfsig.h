@@ -34,6 +34,7 @@ enum bpfsig_verdict {
 	BPFSIG_V_NOPKG,		/* ENOPKG */
 	BPFSIG_V_ERROR,		/* ENOMEM and other internal failures */
 	BPFSIG_V_EXEMPT,	/* kernel-originated load, not checked */
+	BPFSIG_V_MAINLINE,	/* the kernel's own signature, trusted keyring */
 	BPFSIG_V_NR,
 };
 
@@ -74,6 +75,8 @@ enum bpfsig_action {
  * @sig_reused: the verifier stage relied on the syscall stage's
  *	verification of this very signature, made under the same trust
  *	generation (inflight.c)
+ * @mainline: no appendix of bpfsig's; the load is judged by the kernel's
+ *	own signature (mainline.c): accepted means BPFSIG_V_MAINLINE
  */
 struct bpfsig_decision {
 	int err;
@@ -90,6 +93,7 @@ struct bpfsig_decision {
 	bool kernel;
 	bool unprivileged;
 	bool sig_reused;
+	bool mainline;
 };
 
 /**
@@ -113,7 +117,8 @@ static inline int bpfsig_errno(int err)
  */
 static inline int bpfsig_decision_errno(const struct bpfsig_decision *d)
 {
-	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT ||
+	    d->verdict == BPFSIG_V_MAINLINE)
 		return 0;
 	return d->unprivileged ? -EPERM : bpfsig_errno(d->err);
 }
@@ -185,6 +190,8 @@ static inline const char *bpfsig_verdict_name(enum bpfsig_verdict verdict)
 		return "error";
 	case BPFSIG_V_EXEMPT:
 		return "kernel_exempt";
+	case BPFSIG_V_MAINLINE:
+		return "mainline";
 	case BPFSIG_V_NR:
 		break;
 	}
@@ -268,6 +275,19 @@ void bpfsig_audit_key(const char *what, key_serial_t serial,
 int bpfsig_fs_init(void);
 void bpfsig_fs_ready(void);
 void bpfsig_fs_exit(void);
+
+/* mainline.c: the kernel's own signatures, 7.3 only */
+#ifdef BPFSIG_KERNEL_7_3
+int bpfsig_mainline_keyring(const union bpf_attr *attr);
+int bpfsig_mainline_verdict(struct bpf_prog *prog, const union bpf_attr *attr,
+			    u64 gen);
+int bpfsig_mainline_chain(const union bpf_attr *attr);
+void bpfsig_mainline_exit(void);
+#else
+static inline void bpfsig_mainline_exit(void)
+{
+}
+#endif
 
 /* hook.c */
 int bpfsig_hook_init(void);

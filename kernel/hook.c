@@ -185,8 +185,10 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
 {
 	d->verdict = bpfsig_err_verdict(d->err);
+	if (d->verdict == BPFSIG_V_ACCEPTED && d->mainline)
+		d->verdict = BPFSIG_V_MAINLINE;
 	d->mode = mode;
-	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+	if (bpfsig_decision_errno(d) == 0)
 		d->action = BPFSIG_ALLOW;
 	else if (mode == BPFSIG_MODE_ENFORCE)
 		d->action = BPFSIG_DENY;
@@ -313,10 +315,65 @@ static void strip_unchecked(struct bpf_prog *prog, struct bpfsig_decision *d)
 	}
 }
 
-static int verifier_check(struct bpf_prog *prog, bool kernel)
+#ifdef BPFSIG_KERNEL_7_3
+/*
+ * A load without an appendix of bpfsig's, on a kernel with signatures of
+ * its own (mainline.c): a kernel-originated one is accepted if it comes
+ * from the signed metadata of a loader accepted so; one that carries
+ * attr->signature is refused if the keyring it names is not trusted, else
+ * judged after the real bpf_check() has verified the signature (return
+ * 1). Anything else stays unsigned.
+ */
+static int mainline_check(const union bpf_attr *attr, bool kernel,
+			  struct bpfsig_decision *d)
+{
+	if (kernel) {
+		d->err = bpfsig_mainline_chain(attr);
+	} else if (attr->signature) {
+		d->err = bpfsig_mainline_keyring(attr);
+		if (!d->err)
+			return 1;
+	}
+	d->mainline = !d->err;
+	return 0;
+}
+
+/*
+ * The real bpf_check() returned @ret for a load that mainline_check() left
+ * to it: the kernel refused it (its signature did not verify, or the
+ * verifier said no), or bpfsig decides now from what the kernel recorded.
+ */
+static int mainline_decide(struct bpf_prog *prog, const union bpf_attr *attr,
+			   struct bpfsig_decision *d, u64 gen, int ret)
+{
+	u64 start = ktime_get_ns();
+
+	if (ret)
+		return ret;
+	d->err = bpfsig_mainline_verdict(prog, attr, gen);
+	d->mainline = true;
+	return decide(d, bpfsig_mode_get(), ktime_get_ns() - start);
+}
+#else
+static int mainline_check(const union bpf_attr *attr, bool kernel,
+			  struct bpfsig_decision *d)
+{
+	return 0;
+}
+#endif
+
+/*
+ * The verifier stage, before the real bpf_check(): 0 to go on, the errno
+ * that refuses the load, or 1 to go on and decide after it (mainline).
+ */
+static int verifier_check(struct bpf_prog *prog, const union bpf_attr *attr,
+			  bool kernel, struct bpfsig_decision *d)
 {
 	enum bpfsig_mode mode = bpfsig_mode_get();
-	struct bpfsig_decision d = {
+	struct bpfsig_blob blob = {};
+	u64 start;
+
+	*d = (struct bpfsig_decision){
 		.stage = BPFSIG_STAGE_VERIFIER,
 		.prog_type = prog->type,
 		.insn_cnt = prog->len,
@@ -324,27 +381,26 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 		.kernel = kernel,
 		.unprivileged = !caller_bpf_capable(),
 	};
-	struct bpfsig_blob blob = {};
-	u64 start;
-
 	if (mode == BPFSIG_MODE_OFF) {
-		strip_unchecked(prog, &d);
+		strip_unchecked(prog, d);
 		return 0;
 	}
 	if (kernel && !bpfsig_require_kernel_sig) {
-		strip_unchecked(prog, &d);
-		d.verdict = BPFSIG_V_EXEMPT;
-		d.mode = mode;
-		d.action = BPFSIG_ALLOW;
-		bpfsig_stats_count(&d, 0);
-		bpfsig_audit_decision(&d);
+		strip_unchecked(prog, d);
+		d->verdict = BPFSIG_V_EXEMPT;
+		d->mode = mode;
+		d->action = BPFSIG_ALLOW;
+		bpfsig_stats_count(d, 0);
+		bpfsig_audit_decision(d);
 		return 0;
 	}
 	start = ktime_get_ns();
-	d.err = bpfsig_check_prog(prog, &blob, &d);
+	d->err = bpfsig_check_prog(prog, &blob, d);
 	if (blob.total_len)
 		prog->len = blob.insn_cnt;
-	return decide(&d, mode, ktime_get_ns() - start);
+	if (d->err == -ENODATA && mainline_check(attr, kernel, d))
+		return 1;
+	return decide(d, mode, ktime_get_ns() - start);
 }
 
 /**
@@ -356,17 +412,39 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
  *
  * Checks the kernel's copy of the program, strips the appended region and
  * hands the load to the real bpf_check(), or refuses it (enforce mode).
+ * On 7.3, a load with a mainline signature and no appendix is judged once
+ * the real bpf_check() has verified that signature (mainline.c).
  *
  * Return: what bpf_check() returns, or the refusal: -EPERM (unsigned; or
  * any refusal, for a caller without CAP_BPF or CAP_SYS_ADMIN), -EBADMSG,
  * -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG, -ENOMEM (the errno
  * table, Documentation/admin-guide.md).
  */
-#if BPFSIG_LOAD_EXTRA
+#if defined(BPFSIG_KERNEL_7_3)
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr, bpfsig_load_extra_t extra)
 {
-	int ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
+	struct bpfsig_decision d;
+	u64 gen = bpfsig_trust_gen();
+	int ret = verifier_check(*prog, attr, bpfptr_is_kernel(uattr), &d);
+
+	if (ret >= 0) {
+		int pending = ret;
+
+		ret = static_call(bpfsig_orig_bpf_check)(prog, attr, uattr,
+							 extra);
+		if (pending)
+			ret = mainline_decide(*prog, attr, &d, gen, ret);
+	}
+	module_put(THIS_MODULE);
+	return ret;
+}
+#elif BPFSIG_LOAD_EXTRA
+static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
+			  bpfptr_t uattr, bpfsig_load_extra_t extra)
+{
+	struct bpfsig_decision d;
+	int ret = verifier_check(*prog, attr, bpfptr_is_kernel(uattr), &d);
 
 	if (!ret)
 		ret = static_call(bpfsig_orig_bpf_check)(prog, attr, uattr,
@@ -378,7 +456,8 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 			  bpfptr_t uattr)
 {
-	int ret = verifier_check(*prog, bpfptr_is_kernel(uattr));
+	struct bpfsig_decision d;
+	int ret = verifier_check(*prog, attr, bpfptr_is_kernel(uattr), &d);
 
 	if (!ret)
 		ret = static_call(bpfsig_orig_bpf_check)(prog, attr, uattr);

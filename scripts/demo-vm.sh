@@ -1,7 +1,10 @@
 #!/bin/sh
-# The in-VM half of scripts/demo.sh.
+# The in-VM half of scripts/demo.sh: BPFSIG_KO is the module built for the
+# booted kernel, BPFSIG_KDIR that kernel unpacked (as build/kernel).
 set -u
 top=$(pwd)
+ko=${BPFSIG_KO:-$top/bpfsig.ko}
+kdir=${BPFSIG_KDIR:-$top/build/kernel}
 bpfsig=$top/tools/bpfsig/bpfsig
 out=$top/build/demo
 loadraw=$out/load-raw
@@ -21,9 +24,9 @@ kernel_said() {
 # wait out the window before a step whose lines are shown.
 fresh_window() { sleep 5; }
 
-modprobe -d "$top/build/kernel" sha512_generic 2>/dev/null
-step "load bpfsig, enforcing"
-run insmod "$top/bpfsig.ko" mode=enforce
+modprobe -d "$kdir" sha512_generic 2>/dev/null
+step "load bpfsig, enforcing, on $(uname -r)"
+run insmod "$ko" mode=enforce
 step "enroll the signing certificate in the .bpfsig keyring"
 run "$bpfsig" key add "$top/keys/signing_key.x509"
 run "$bpfsig" key list

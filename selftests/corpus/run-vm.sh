@@ -387,6 +387,133 @@ test_limits() {
 	expect_run sockfilter.light_skeleton_refused_eperm 1 "^err=-1\$" "$out/lskel"
 }
 
+# --- mainline BPF signatures (attr.signature: 7.x) ----------------------------
+# sockfilter as a light skeleton signed by Debian's bpftool (`gen skeleton
+# -L -S`), loaded by mainline.c with the keyring it names: with the corpus
+# key (enrolled in .bpfsig by setup) or a key never enrolled.
+sfs_stat() { awk -v n="$1" '$1 == n { print $2 }' $SFS/stats; }
+# lines of the kernel log since mark_log (after a marker line: the ring
+# buffer is full by now, its line count no longer grows); a fresh window
+# for the module's rate-limited lines (5 s)
+mark_log() {
+	sleep 5
+	marks=$((${marks:-0} + 1))
+	echo "corpus: mark $marks" > /dev/kmsg
+}
+new_log() { dmesg | awk -v m="corpus: mark $marks" 'seen; index($0, m) { seen = 1 }'; }
+# expect_lines NAME FILE PATTERN...: FILE has a line matching each pattern
+expect_lines() {
+	name=$1 file=$2; shift 2
+	for pat in "$@"; do
+		grep -Eq -- "$pat" "$file" && continue
+		not_ok "$name" "no line matching '$pat' in:"
+		sed 's/^/#   /' "$file" | head -n 40
+		return
+	done
+	ok "$name"
+}
+# mainline_run NAME STATUS KEYRING SKEL [SESSION_CERT]: run the skeleton
+# SKEL with KEYRING (in a new session keyring holding SESSION_CERT, if
+# given); it exits with STATUS; its output and the kernel's new lines are
+# left in /tmp/corpus.ml and /tmp/corpus.mllog
+mainline_run() {
+	name=$1 want=$2 ring=$3 skel=$4 cert=${5:-}
+	mark_log
+	if [ -n "$cert" ]; then
+		keyctl session - sh -c 'keyctl padd asymmetric "" @s < "$1" >/dev/null &&
+			exec "$2" -3' sh "$cert" "$skel" >/tmp/corpus.ml 2>&1
+	else
+		"$skel" "$ring" >/tmp/corpus.ml 2>&1
+	fi
+	got=$?
+	new_log >/tmp/corpus.mllog
+	expect_eq "$name.exit_status" "$want" "$got"
+}
+test_mainline() {
+	ring=$(keyctl show %:.bpfsig 2>/dev/null |
+		awk '/keyring: \.bpfsig$/ { print $1; exit }')
+	case "$ring" in
+	[0-9]*) ok mainline.bpfsig_keyring_serial ;;
+	*) not_ok mainline.bpfsig_keyring_serial "keyctl show %:.bpfsig: '$ring'"; return ;;
+	esac
+	trusted=$out/mainline-lskel untrusted=$out/mainline-lskel-untrusted
+	sfx="stage=verifier pid=[0-9]+ comm=mainline-lskel[a-z-]* prog_type=[0-9]+ insn_cnt=[0-9]+ appendix_len=0"
+
+	# a key bpfsig trusts, keyring .bpfsig: the kernel verifies the
+	# loader's signature, bpfsig accepts it and then the program it loads
+	# from its signed map; the filter runs. (The loader passes its log
+	# buffer on to the loads it makes: their logs replace its own.)
+	m0=$(sfs_stat mainline) n0=$(sfs_stat nokey)
+	mainline_run mainline.trusted_loads 0 "$ring" "$trusted"
+	expect_lines mainline.trusted_loads_and_runs /tmp/corpus.ml '^err=0$' \
+		'^received=A$'
+	expect_lines mainline.trusted_logged /tmp/corpus.mllog \
+		"bpfsig: action=allow verdict=mainline errno=0 $sfx kernel=0 prog_name=__loader.prog claimed_signer=\$" \
+		"bpfsig: action=allow verdict=mainline errno=0 $sfx kernel=1 prog_name=sock_drop_d claimed_signer=\$"
+	expect_eq mainline.trusted_counted "$((m0 + 2)) $n0" "$(sfs_stat mainline) $(sfs_stat nokey)"
+
+	# a key not in .bpfsig, keyring .bpfsig: the kernel's verification
+	# fails (ENOKEY); bpfsig, which let the keyring through, decides nothing
+	m0=$(sfs_stat mainline)
+	mainline_run mainline.untrusted_key_refused 1 "$ring" "$untrusted"
+	expect_lines mainline.untrusted_key_refused_enokey /tmp/corpus.ml \
+		'^err=-126$' '^log: signature verification failed: -126$'
+	expect_eq mainline.untrusted_key_no_decision "0 $m0" \
+		"$(grep -c 'prog_name=__loader.prog' /tmp/corpus.mllog) $(sfs_stat mainline)"
+
+	# keyrings bpfsig does not trust: refused before the kernel verifies
+	# anything (ENOKEY, verdict=nokey), whoever signed: the caller's
+	# session keyring holding the signer's certificate (as bpftool prog
+	# load -S does), with the corpus key or the other one; the builtin
+	# trusted keys (keyring_id 0) with trust=bpfsig
+	for k in trusted:"$trusted":"$out/keys/corpus.der" untrusted:"$untrusted":"$out/keys/untrusted.der" \
+		builtin:"$trusted":; do
+		what=${k%%:*} rest=${k#*:}
+		skel=${rest%%:*} cert=${rest#*:}
+		n0=$(sfs_stat nokey)
+		mainline_run "mainline.keyring_$what.refused" 1 0 "$skel" "$cert"
+		expect_lines "mainline.keyring_$what.refused_enokey" /tmp/corpus.ml '^err=-126$'
+		expect_eq "mainline.keyring_$what.not_verified" 0 \
+			"$(grep -c 'signature verification' /tmp/corpus.ml)"
+		expect_lines "mainline.keyring_$what.logged" /tmp/corpus.mllog \
+			"bpfsig: action=deny verdict=nokey errno=126 $sfx kernel=0 prog_name=__loader.prog claimed_signer=\$"
+		expect_eq "mainline.keyring_$what.counted" "$((n0 + 1))" "$(sfs_stat nokey)"
+	done
+
+	# Debian's bpftool 7.8 itself, in the Debian 13 build root:
+	# `prog load -L -S` signs a loader at load time, puts the certificate
+	# in the session keyring and names that keyring: refused by bpfsig
+	n0=$(sfs_stat nokey)
+	mark_log
+	"$top/scripts/build-root.sh" trixie -- \
+		"$top/build/mainline-tools/$(uname -r)/bin/bpftool" prog load -L -S \
+		-k "$out/keys/corpus.key" -i "$out/keys/corpus.der" \
+		"$out/sockfilter.bpf.o" >/tmp/corpus.ml 2>&1
+	# bpftool exits with the load's errno, negative: -126 & 255 = 130
+	expect_eq mainline.bpftool_prog_load_S.exit_status 130 "$?"
+	new_log >/tmp/corpus.mllog
+	expect_lines mainline.bpftool_prog_load_S_refused_enokey /tmp/corpus.ml \
+		'^err -126$' '^failed to load loader prog$'
+	expect_lines mainline.bpftool_prog_load_S_logged /tmp/corpus.mllog \
+		"bpfsig: action=deny verdict=nokey errno=126 stage=verifier pid=[0-9]+ comm=bpftool prog_type=31 insn_cnt=[0-9]+ appendix_len=0 kernel=0 prog_name=__loader.prog claimed_signer=\$"
+	expect_eq mainline.bpftool_prog_load_S_counted "$((n0 + 1))" "$(sfs_stat nokey)"
+
+	# trust=bpfsig+system: the builtin keys are trusted, bpfsig lets the
+	# load through; the corpus key is not among them: the kernel refuses
+	echo bpfsig+system > $SFS/trust
+	mainline_run mainline.trust_system_builtin 1 0 "$trusted"
+	echo bpfsig > $SFS/trust
+	expect_lines mainline.trust_system_builtin_kernel_refuses /tmp/corpus.ml \
+		'^err=-126$' '^log: signature verification failed: -126$'
+	expect_eq mainline.trust_system_builtin_no_decision 0 \
+		"$(grep -c 'prog_name=__loader.prog' /tmp/corpus.mllog)"
+
+	# bpfsig's own signatures alongside, in the same boot
+	expect_run mainline.bpfsig_signed_still_loads 0 "loaded sock_drop_d" \
+		"$bpfsig" load "$out/sockfilter.signed.o" "$pins/ml_own"
+	rm -rf "$pins/ml_own" /tmp/corpus.ml /tmp/corpus.mllog
+}
+
 main() {
 	t0=$(date +%s)
 	echo "# corpus: $(ls "$out"/*.signed.o 2>/dev/null | wc -l) signed objects in $out, kernel $(uname -r)"
@@ -412,6 +539,10 @@ main() {
 	test_iproute2
 	test_tampered_cli
 	test_limits
+	if [ -x "$out/mainline-lskel" ]; then
+		test_mainline
+		echo "# corpus: mainline signature tests done at $(elapsed) s"
+	fi
 	cleanup
 	echo "# corpus: done in $(elapsed) s"
 	# the module's log lines are rate-limited (5 s, burst 10): leave the
