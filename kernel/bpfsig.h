@@ -34,8 +34,20 @@ enum bpfsig_verdict {
 	BPFSIG_V_NOPKG,		/* ENOPKG */
 	BPFSIG_V_ERROR,		/* ENOMEM and other internal failures */
 	BPFSIG_V_EXEMPT,	/* kernel-originated load, not checked */
+	BPFSIG_V_LOADER,	/* unsigned, from a trusted loader (loader.c) */
+	BPFSIG_V_LOADER_TYPE,	/* from a trusted loader, type not its: EPROTOTYPE */
 	BPFSIG_V_NR,
 };
+
+/* What the trusted loaders say about an unsigned load (loader.c). */
+enum bpfsig_loader_state {
+	BPFSIG_LOADER_NONE,	/* no entry concerns the caller's executable */
+	BPFSIG_LOADER_TRUSTED,	/* its digest's entry allows this load */
+	BPFSIG_LOADER_TYPE,	/* its digest's entry lacks this type */
+	BPFSIG_LOADER_CHANGED,	/* an entry for its path, not its digest */
+};
+
+#define BPFSIG_LOADER_PATH_MAX 256
 
 enum bpfsig_stage {
 	BPFSIG_STAGE_SYSCALL,	/* bpf_prog_load() entry, caller's buffer */
@@ -74,6 +86,9 @@ enum bpfsig_action {
  * @sig_reused: the verifier stage relied on the syscall stage's
  *	verification of this very signature, made under the same trust
  *	generation (inflight.c)
+ * @loader: for an unsigned load, what the trusted loaders say
+ * @loader_digest: SHA-256 of the caller's executable (@loader set)
+ * @loader_path: its path, kmalloc()ed (bpfsig_loader_done() frees it)
  */
 struct bpfsig_decision {
 	int err;
@@ -90,6 +105,9 @@ struct bpfsig_decision {
 	bool kernel;
 	bool unprivileged;
 	bool sig_reused;
+	enum bpfsig_loader_state loader;
+	u8 loader_digest[32];
+	char *loader_path;
 };
 
 /**
@@ -113,7 +131,8 @@ static inline int bpfsig_errno(int err)
  */
 static inline int bpfsig_decision_errno(const struct bpfsig_decision *d)
 {
-	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT ||
+	    d->verdict == BPFSIG_V_LOADER)
 		return 0;
 	return d->unprivileged ? -EPERM : bpfsig_errno(d->err);
 }
@@ -141,6 +160,8 @@ static inline enum bpfsig_verdict bpfsig_err_verdict(int err)
 		return BPFSIG_V_REVOKED;
 	case -ENOPKG:
 		return BPFSIG_V_NOPKG;
+	case -EPROTOTYPE:
+		return BPFSIG_V_LOADER_TYPE;
 	}
 	return BPFSIG_V_ERROR;
 }
@@ -185,8 +206,27 @@ static inline const char *bpfsig_verdict_name(enum bpfsig_verdict verdict)
 		return "error";
 	case BPFSIG_V_EXEMPT:
 		return "kernel_exempt";
+	case BPFSIG_V_LOADER:
+		return "loader";
+	case BPFSIG_V_LOADER_TYPE:
+		return "loader_type";
 	case BPFSIG_V_NR:
 		break;
+	}
+	return "?";
+}
+
+static inline const char *bpfsig_loader_name(enum bpfsig_loader_state s)
+{
+	switch (s) {
+	case BPFSIG_LOADER_NONE:
+		return "none";
+	case BPFSIG_LOADER_TRUSTED:
+		return "trusted";
+	case BPFSIG_LOADER_TYPE:
+		return "type_not_allowed";
+	case BPFSIG_LOADER_CHANGED:
+		return "file_changed";
 	}
 	return "?";
 }
@@ -237,6 +277,18 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      bool sig_verified);
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
+int bpfsig_verify_detached(const void *data, size_t len, const void *sig,
+			   size_t sig_len);
+
+/* loader.c: trusted loaders */
+struct seq_file;
+int bpfsig_loader_check(struct bpfsig_decision *d, u32 prog_type,
+			u32 attach_type);
+void bpfsig_loader_done(struct bpfsig_decision *d);
+int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size);
+int bpfsig_loader_remove(const u8 *digest);
+int bpfsig_loader_show(struct seq_file *m);
+void bpfsig_loader_exit(void);
 
 /* inflight.c */
 void bpfsig_inflight_put(void *tail, u32 len, u64 gen);

@@ -77,14 +77,31 @@ void bpfsig_gate_exit(void)
  */
 static int verify_cms(const struct bpfsig_blob *blob)
 {
+	return bpfsig_verify_detached(blob->stmt, BPFSIG_STATEMENT_SIZE,
+				      blob->sig, blob->sig_len);
+}
+
+/**
+ * bpfsig_verify_detached() - verify a detached CMS signature over @data
+ *	with the keys that sign programs (see verify_cms())
+ * @data: the signed bytes
+ * @len: their length
+ * @sig: the CMS signature, DER
+ * @sig_len: its length
+ *
+ * Return: 0, -ENOKEY, -EKEYREJECTED, -EKEYREVOKED (also for an expired
+ * key), -ENOPKG, -ENOMEM, or -EBADMSG for anything else the CMS parser
+ * says.
+ */
+int bpfsig_verify_detached(const void *data, size_t len, const void *sig,
+			   size_t sig_len)
+{
 	int err;
 
-	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
-				     blob->sig, blob->sig_len, bpfsig_keyring,
+	err = verify_pkcs7_signature(data, len, sig, sig_len, bpfsig_keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
 	if (err == -ENOKEY && bpfsig_trust_get() == BPFSIG_TRUST_SYSTEM)
-		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
-					     blob->sig, blob->sig_len,
+		err = verify_pkcs7_signature(data, len, sig, sig_len,
 					     VERIFY_USE_SECONDARY_KEYRING,
 					     VERIFYING_UNSPECIFIED_SIGNATURE,
 					     NULL, NULL);

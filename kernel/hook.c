@@ -185,8 +185,11 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
 {
 	d->verdict = bpfsig_err_verdict(d->err);
+	if (d->verdict == BPFSIG_V_ACCEPTED &&
+	    d->loader == BPFSIG_LOADER_TRUSTED)
+		d->verdict = BPFSIG_V_LOADER;
 	d->mode = mode;
-	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT)
+	if (!bpfsig_decision_errno(d))
 		d->action = BPFSIG_ALLOW;
 	else if (mode == BPFSIG_MODE_ENFORCE)
 		d->action = BPFSIG_DENY;
@@ -326,6 +329,7 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	};
 	struct bpfsig_blob blob = {};
 	u64 start;
+	int ret;
 
 	if (mode == BPFSIG_MODE_OFF) {
 		strip_unchecked(prog, &d);
@@ -344,7 +348,12 @@ static int verifier_check(struct bpf_prog *prog, bool kernel)
 	d.err = bpfsig_check_prog(prog, &blob, &d);
 	if (blob.total_len)
 		prog->len = blob.insn_cnt;
-	return decide(&d, mode, ktime_get_ns() - start);
+	if (d.err == -ENODATA)
+		d.err = bpfsig_loader_check(&d, prog->type,
+					    prog->expected_attach_type);
+	ret = decide(&d, mode, ktime_get_ns() - start);
+	bpfsig_loader_done(&d);
+	return ret;
 }
 
 /**
@@ -433,6 +442,18 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 			bpfsig_inflight_put(tail, tot, gen);
 		else
 			kfree(tail);
+	}
+	/*
+	 * Unsigned, from an executable a trusted loader entry concerns: the
+	 * verifier stage decides (and logs), as for any load of a loader.
+	 */
+	if (d.err == -ENODATA) {
+		bpfsig_loader_check(&d, attr->prog_type,
+				    bpfsig_load_attach_type(attr->prog_type,
+							    attr->expected_attach_type));
+		bpfsig_loader_done(&d);
+		if (d.loader != BPFSIG_LOADER_NONE)
+			d.err = 0;
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM) {
