@@ -100,6 +100,17 @@ static char *copy_write(struct file *file, const char __user *ubuf,
 	return memdup_user_nul(ubuf, count);
 }
 
+/* As copy_write(), for binary writes of up to @max bytes (no NUL added). */
+static void *copy_binary(struct file *file, const char __user *ubuf,
+			 size_t count, size_t max)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return ERR_PTR(-EPERM);
+	if (!count || count > max)
+		return ERR_PTR(-EINVAL);
+	return memdup_user(ubuf, count);
+}
+
 static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
 			 loff_t *ppos)
 {
@@ -383,11 +394,7 @@ static ssize_t key_add_write(struct file *file, const char __user *ubuf,
 	void *der;
 	int err;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!count || count > MAX_CERT)
-		return -EINVAL;
-	der = memdup_user(ubuf, count);
+	der = copy_binary(file, ubuf, count, MAX_CERT);
 	if (IS_ERR(der))
 		return PTR_ERR(der);
 	err = bpfsig_key_add(der, count, &serial, desc, sizeof(desc));
@@ -471,11 +478,7 @@ static ssize_t loader_add_write(struct file *file, const char __user *ubuf,
 	void *buf;
 	int err;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!count || count > MAX_LOADER_ENTRY)
-		return -EINVAL;
-	buf = memdup_user(ubuf, count);
+	buf = copy_binary(file, ubuf, count, MAX_LOADER_ENTRY);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	line[0] = '\0';

@@ -11,7 +11,6 @@
 #include <libgen.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <openssl/sha.h>
 #include "kselftest_harness.h"
 #include "common.h"
 
@@ -42,39 +41,48 @@ static int run_loader(const char *exe, int type, int attach)
 /* SHA-256 of a file, in hex; 0 or -errno. */
 static int file_sha256_hex(const char *path, char hex[65])
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	size_t len;
-	void *buf;
+	__u8 md[32];
 	int i, err;
 
-	err = bpfsig_read_file(path, &buf, &len);
+	err = bpfsig_file_sha256(path, md);
 	if (err)
 		return err;
-	SHA256(buf, len, md);
-	free(buf);
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+	for (i = 0; i < 32; i++)
 		sprintf(hex + 2 * i, "%02x", md[i]);
 	return 0;
+}
+
+/*
+ * Read @path; the offset of the tag's last byte in it, or -errno
+ * (-ENOENT: no tag).
+ */
+static long find_tag(const char *path, char **buf, size_t *len)
+{
+	size_t i, tl = strlen(TAG);
+	int err;
+
+	err = bpfsig_read_file(path, (void **)buf, len);
+	if (err)
+		return err;
+	for (i = 0; i + tl < *len; i++)
+		if (!memcmp(*buf + i, TAG, tl))
+			return i + tl;
+	free(*buf);
+	return -ENOENT;
 }
 
 /* Copy @from to @to (mode 0755), with the tag's last byte set to @c. */
 static int copy_tagged(const char *from, const char *to, char c)
 {
-	size_t len, i, tl = strlen(TAG);
+	long off;
+	size_t len;
 	char *buf;
 	int fd, err;
 
-	err = bpfsig_read_file(from, (void **)&buf, &len);
-	if (err)
-		return err;
-	for (i = 0; i + tl < len; i++)
-		if (!memcmp(buf + i, TAG, tl))
-			break;
-	if (i + tl >= len) {
-		free(buf);
-		return -ENOENT;
-	}
-	buf[i + tl] = c;
+	off = find_tag(from, &buf, &len);
+	if (off < 0)
+		return off;
+	buf[off] = c;
 	unlink(to);
 	fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0755);
 	err = fd < 0 || write(fd, buf, len) != (ssize_t)len ? -EIO : 0;
@@ -87,23 +95,19 @@ static int copy_tagged(const char *from, const char *to, char c)
 /* Change the tag's last byte of @path in place (same inode). */
 static int retag_in_place(const char *path, char c)
 {
-	size_t len, i, tl = strlen(TAG);
+	long off;
+	size_t len;
 	char *buf;
 	int fd, err;
 
-	err = bpfsig_read_file(path, (void **)&buf, &len);
-	if (err)
-		return err;
-	for (i = 0; i + tl < len; i++)
-		if (!memcmp(buf + i, TAG, tl))
-			break;
+	off = find_tag(path, &buf, &len);
+	if (off < 0)
+		return off;
 	free(buf);
-	if (i + tl >= len)
-		return -ENOENT;
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
-	err = pwrite(fd, &c, 1, i + tl) == 1 ? 0 : -EIO;
+	err = pwrite(fd, &c, 1, off) == 1 ? 0 : -EIO;
 	close(fd);
 	return err;
 }
