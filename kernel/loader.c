@@ -18,6 +18,9 @@
  *
  * Only an unsigned load (no appended region, -ENODATA) is ever allowed
  * here; a load that carries a region is judged by its signature alone.
+ * And only for a caller with CAP_BPF or CAP_SYS_ADMIN: anyone may run a
+ * trusted executable (with LD_PRELOAD, under ptrace), but only those who
+ * could load programs anyway gain by it.
  *
  * Entries: the line "bpfsig-loader-v1 sha256=HEX types=N[,N...]
  * [attach=N[,N...]] [path=PATH]", written to loader_add. Before the lock,
@@ -272,8 +275,9 @@ static bool bit_set(u64 mask, u32 n)
  * @attach_type: its expected attach type
  *
  * Sets @d->loader to BPFSIG_LOADER_NONE (no entry concerns the caller's
- * executable), BPFSIG_LOADER_TRUSTED (its digest has an entry that lists
- * @prog_type and, if the entry lists attach types, @attach_type),
+ * executable, or the caller lacks CAP_BPF and CAP_SYS_ADMIN),
+ * BPFSIG_LOADER_TRUSTED (its digest has an entry that lists @prog_type
+ * and, if the entry lists attach types, @attach_type),
  * BPFSIG_LOADER_TYPE (an entry, without this type) or
  * BPFSIG_LOADER_CHANGED (no entry for its digest, but one for its path:
  * the file changed since the entry was made, or could not be hashed).
@@ -290,7 +294,8 @@ int bpfsig_loader_check(struct bpfsig_decision *d, u32 prog_type,
 	int err;
 
 	d->loader = BPFSIG_LOADER_NONE;
-	if (!READ_ONCE(nr_entries))
+	/* Trusted for privileged callers only (see the top of this file). */
+	if (!READ_ONCE(nr_entries) || d->unprivileged)
 		return -ENODATA;
 	exe = current_exe();
 	if (!exe)

@@ -193,6 +193,7 @@ FIXTURE_SETUP(loader)
 	snprintf(src, sizeof(src), "%s/loader_helper", dirname(self_exe));
 	strcpy(self->dir, "/tmp/bpfsig-loader-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, chmod(self->dir, 0755));	/* for the unprivileged run */
 	snprintf(self->exe, sizeof(self->exe), "%s/loader", self->dir);
 	ASSERT_EQ(0, copy_tagged(src, self->exe, '0')) TH_LOG("%s", src);
 	ASSERT_EQ(0, file_sha256_hex(self->exe, self->hex));
@@ -315,6 +316,46 @@ TEST_F(loader, changed_in_place_not_trusted)
 	EXPECT_TRUE(log_has(re)) TH_LOG("no line %s", re);
 	ASSERT_EQ(0, retag_in_place(self->exe, '0'));
 	EXPECT_RUN(self->exe, BPF_PROG_TYPE_CGROUP_SKB, -1, 0, "loader", 0);
+}
+
+/*
+ * Without CAP_BPF and CAP_SYS_ADMIN the executable is not trusted: anyone
+ * may run it (and inject code into it), only the privileged gain by it.
+ * Unprivileged BPF is allowed for the test, cgroup_skb being one of the
+ * two types the kernel lets unprivileged callers load.
+ */
+TEST_F(loader, unprivileged_caller_not_trusted)
+{
+	char old[8] = "";
+	struct counters a, b;
+	int status;
+	pid_t pid;
+
+	if (locked_run())
+		SKIP(return, "unlocked tests");
+	ASSERT_EQ(0, loader_add_line(self->line));
+	ASSERT_EQ(0, file_read("/proc/sys/kernel/unprivileged_bpf_disabled",
+			       old, sizeof(old)));
+	if (file_write("/proc/sys/kernel/unprivileged_bpf_disabled", "0"))
+		SKIP(return, "unprivileged BPF cannot be enabled (was %s)", old);
+	counters_read(&a);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char t[8];
+
+		snprintf(t, sizeof(t), "%d", BPF_PROG_TYPE_CGROUP_SKB);
+		if (setgid(65534) || setuid(65534))
+			_exit(126);
+		execl(self->exe, self->exe, t, NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	counters_read(&b);
+	file_write("/proc/sys/kernel/unprivileged_bpf_disabled", old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EPERM, WEXITSTATUS(status));
+	EXPECT_EQ(NULL, counters_delta(&a, &b, "unsigned", 1));
 }
 
 /* Removing the entry takes effect for the next load. */
