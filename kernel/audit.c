@@ -120,9 +120,10 @@ void bpfsig_audit_decision(const struct bpfsig_decision *d)
 
 /**
  * bpfsig_audit_change() - audit a change of policy made through securityfs
- * @what: "mode", "lock" or "revoke"
- * @old: the value before
- * @new: the value after (for "revoke": the statement digest, in hex)
+ * @what: "mode", "lock", "revoke", "loader_add" or "loader_remove"
+ * @old: the value before (for "loader_remove": "sha256=" and the digest)
+ * @new: the value after (for "revoke": the statement digest, in hex; for
+ *	"loader_add": "sha256=" and the executable's digest)
  */
 void bpfsig_audit_change(const char *what, const char *old, const char *new)
 {

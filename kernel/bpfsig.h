@@ -285,7 +285,8 @@ struct seq_file;
 int bpfsig_loader_check(struct bpfsig_decision *d, u32 prog_type,
 			u32 attach_type);
 void bpfsig_loader_done(struct bpfsig_decision *d);
-int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size);
+int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size,
+		      u8 *digest);
 int bpfsig_loader_remove(const u8 *digest);
 int bpfsig_loader_show(struct seq_file *m);
 void bpfsig_loader_exit(void);

@@ -420,8 +420,9 @@ static int parse_line(char *line, struct entry *e)
  * @buf: the line, its newline, and optionally a detached CMS signature
  *	over both (DER)
  * @len: bytes in @buf
- * @line: set to the entry's line as parsed (for the log), cut to @size
+ * @line: set to the entry's line (for the log), cut to @size
  * @size: size of @line
+ * @digest: set to the entry's digest (for the audit record)
  *
  * The caller has checked CAP_SYS_ADMIN. An entry for the same digest is
  * replaced. Once the policy is locked, an unsigned line is refused.
@@ -432,7 +433,8 @@ static int parse_line(char *line, struct entry *e)
  * -EKEYREJECTED, -EKEYREVOKED, -ENOPKG), -ENOSPC (MAX_ENTRIES already),
  * -ENOMEM.
  */
-int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size)
+int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size,
+		      u8 *digest)
 {
 	const u8 *nl = memchr(buf, '\n', len);
 	size_t line_len, i;
@@ -456,6 +458,7 @@ int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size)
 	err = parse_line(text, e);
 	if (err)
 		goto out;
+	memcpy(digest, e->digest, SHA256_DIGEST_SIZE);
 	if (len > line_len + 1) {
 		err = bpfsig_verify_detached(buf, line_len + 1, nl + 1,
 					     len - line_len - 1);

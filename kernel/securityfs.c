@@ -474,7 +474,8 @@ static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
 static ssize_t loader_add_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
-	char line[LOADER_LINE_SHOWN];
+	char line[LOADER_LINE_SHOWN], shown[72];
+	u8 digest[32];
 	void *buf;
 	int err;
 
@@ -482,13 +483,14 @@ static ssize_t loader_add_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	line[0] = '\0';
-	err = bpfsig_loader_add(buf, count, line, sizeof(line));
+	err = bpfsig_loader_add(buf, count, line, sizeof(line), digest);
 	kfree(buf);
 	if (err)
 		return err;
 	pr_notice("trusted loader added by pid=%d: %s\n",
 		  task_tgid_nr(current), line);
-	bpfsig_audit_change("loader_add", "-", line);
+	snprintf(shown, sizeof(shown), "sha256=%32phN", digest);
+	bpfsig_audit_change("loader_add", "-", shown);
 	return count;
 }
 
