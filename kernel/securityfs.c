@@ -256,16 +256,23 @@ static int stats_show(struct seq_file *m, void *v)
 	return bpfsig_stats_show(m, bpfsig_early_stage_active());
 }
 
-static int stats_open(struct inode *inode, struct file *file)
+/* A file shown at once by @show (seq_file single_open()). */
+static int sfs_single_open(struct file *file,
+			   int (*show)(struct seq_file *m, void *v))
 {
 	int err = sfs_get();
 
 	if (err)
 		return err;
-	err = single_open(file, stats_show, NULL);
+	err = single_open(file, show, NULL);
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
+}
+
+static int stats_open(struct inode *inode, struct file *file)
+{
+	return sfs_single_open(file, stats_show);
 }
 
 static int stats_release(struct inode *inode, struct file *file)
@@ -541,14 +548,7 @@ static int loaders_show(struct seq_file *m, void *v)
 
 static int loaders_open(struct inode *inode, struct file *file)
 {
-	int err = sfs_get();
-
-	if (err)
-		return err;
-	err = single_open(file, loaders_show, NULL);
-	if (err)
-		module_put(THIS_MODULE);
-	return err;
+	return sfs_single_open(file, loaders_show);
 }
 
 static const struct file_operations mode_fops = {

@@ -141,6 +141,43 @@ case "$expect_run_check" in
 *) not_ok configured_policy_checks_clean; echo "$expect_run_check" | sed 's/^/#   /' ;;
 esac
 
+# --- another build of systemd, for the upgrade of the second boot -------------------
+# The installed package rebuilt from its files (as dpkg-repack would), with
+# a new version and one byte of /lib/systemd/systemd changed (the last one,
+# in the section headers, which nothing executes): another binary, as a
+# security update would bring.
+rp=$out/systemd-repack
+rm -rf "$rp"; mkdir -p "$rp/DEBIAN"
+sdver=$(inroot dpkg-query -W -f='${Version}' systemd)
+inroot dpkg-query -s systemd | awk -v v="$sdver+bpfsigtest1" '
+	/^[A-Z]/ { skip = ($1 == "Status:" || $1 == "Conffiles:" || $1 == "Config-Version:") }
+	/^Version:/ { print "Version: " v; next }
+	!skip { print }' >"$rp/DEBIAN/control"
+inroot dpkg-query -s systemd | awk '/^Conffiles:/ { c = 1; next } /^[A-Z]/ { c = 0 } c { print $1 }' \
+	>"$rp/DEBIAN/conffiles"
+for f in preinst postinst prerm postrm triggers; do
+	[ ! -f "$root/var/lib/dpkg/info/systemd.$f" ] ||
+		cp -p "$root/var/lib/dpkg/info/systemd.$f" "$rp/DEBIAN/$f"
+done
+(cd "$root" && sed 's|^/||' var/lib/dpkg/info/systemd.list |
+	while IFS= read -r f; do [ -d "$f" ] || echo "$f"; done |
+	tar -cf - --no-recursion -T -) | tar -C "$rp" -xf -
+sdbin=$rp/lib/systemd/systemd
+sdsize=$(stat -c %s "$sdbin")
+b=$(od -An -tu1 -j $((sdsize - 1)) -N1 "$sdbin" | tr -d ' ')
+# shellcheck disable=SC2059
+printf "\\$(printf %o $(((b + 1) % 256)))" |
+	dd of="$sdbin" bs=1 seek=$((sdsize - 1)) conv=notrunc 2>/dev/null
+expect_eq systemd_rebuild_differs_by_one_byte 1 \
+	"$(cmp -l "$root/usr/lib/systemd/systemd" "$sdbin" | wc -l)"
+if dpkg-deb --root-owner-group -Zxz -b "$rp" \
+	"$root/var/cache/testbed/systemd_${sdver}+bpfsigtest1_amd64.deb" >>"$log" 2>&1; then
+	ok systemd_rebuilt_as_another_version
+else
+	not_ok systemd_rebuilt_as_another_version "see build/testbed/image.log"
+fi
+rm -rf "$rp"
+
 # --- the test payload and the unit that runs it at every boot --------------------
 install -d "$root/usr/local/lib/bpfsig-testbed"
 install -m 644 "$pay/hello.bpf.o" "$pay/hello.signed.o" "$pay/hello.revoked.o" \

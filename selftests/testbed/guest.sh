@@ -162,7 +162,7 @@ systemd_bpf_trusted() {
 	expect_run trusted_systemd_socket_filter_eprototype 91 '' \
 		env LD_PRELOAD=$here/loadonce.so TB_PROG_TYPE=1 $sd
 	cp $sd /tmp/systemd-copy
-	size=$(stat -c %s $sd)
+	size=$(wc -c <$sd)  # (stat is the counters function here)
 	b=$(od -An -tu1 -j $((size - 1)) -N1 $sd | tr -d ' ')
 	# shellcheck disable=SC2059
 	printf "\\$(printf %o $(((b + 1) % 256)))" |
@@ -205,6 +205,22 @@ second)
 		>"$state/policy-second"
 	check same_policy_as_first_boot cmp "$state/policy-install" "$state/policy-second"
 	loads_enforced
+	# An upgrade of systemd to another build (mkimage.sh), on the locked
+	# host: the trigger records the new binary for the next boot and says
+	# loudly that until then systemd is not trusted; systemd's postinst
+	# re-executes PID 1, whose loads are refused as "file_changed".
+	sleep 6	# the module's log lines are rate limited
+	expect_run systemd_upgrade_says_reboot 0 \
+		"loaders.d/systemd.loader: the policy is locked: .* until then $sd is not trusted .*: reboot now" \
+		dpkg -i /var/cache/testbed/systemd_*+bpfsigtest1_amd64.deb
+	new_sum=$(sha256sum $sd | cut -c1-64)
+	check systemd_upgrade_changed_the_binary test "$new_sum" != "$sd_sum"
+	expect_eq upgrade_entry_recorded_again \
+		"bpfsig-loader-v1 sha256=$new_sum types=8,15 path=$sd" \
+		"$(cat /etc/bpfsig/loaders.d/systemd.loader)"
+	check upgrade_asks_for_reboot test -e /run/reboot-required
+	check upgraded_systemd_refused_file_changed sh -c "dmesg | grep -q \
+'bpfsig: action=deny verdict=unsigned errno=1 stage=verifier pid=1 comm=systemd .* loader=file_changed loader_digest=$new_sum loader_path=$sd\$'"
 	# Break the configuration for the next boot: an unknown mode, a file
 	# that is not a certificate, one that cannot be read.
 	cp /etc/bpfsig/bpfsig.conf "$state/bpfsig.conf.good"
@@ -223,6 +239,12 @@ broken)
 	expect_eq mode_from_says_fail_closed "fail-closed: error in /etc/bpfsig/bpfsig.conf" \
 		"$(policy mode.from)"
 	expect_eq valid_keys_still_enrolled 2 "$(policy keys)"
+	# systemd upgraded in the second boot: its new build trusted from boot
+	expect_eq upgraded_systemd_loader_added 1 "$(policy loaders)"
+	check upgraded_systemd_loads_as_loader sh -c "dmesg | grep -q \
+'bpfsig: action=allow verdict=loader errno=0 stage=verifier pid=1 comm=systemd .* loader=trusted loader_digest=$sd_sum loader_path=$sd\$'"
+	check upgraded_no_firewall_warning sh -c \
+		"! journalctl -b -o cat | grep 'does not support BPF/cgroup firewalling'"
 	journalctl -b -o cat -t bpfsig-apply >/tmp/apply.log
 	check journal_names_unknown_mode grep -Eq \
 		"^/etc/bpfsig/bpfsig.conf:[0-9]+: mode: unknown value 'enforcing' \\(expected off, permissive or enforce\\)$" /tmp/apply.log
