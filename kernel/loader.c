@@ -468,7 +468,10 @@ int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size,
 	}
 
 	mutex_lock(&entries_lock);
-	/* Checked under the lock that the list's changes take. */
+	/*
+	 * An add that races with the lock may land just after it, as a key's
+	 * enrolment may (keyring.c): it began while the policy was unlocked.
+	 */
 	if (!e->signed_ && bpfsig_locked()) {
 		err = -EPERM;
 	} else {

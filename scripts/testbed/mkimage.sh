@@ -163,7 +163,7 @@ done
 	while IFS= read -r f; do [ -d "$f" ] || echo "$f"; done |
 	tar -cf - --no-recursion -T -) | tar -C "$rp" -xf -
 sdbin=$rp/lib/systemd/systemd
-sdsize=$(stat -c %s "$sdbin")
+sdsize=$(wc -c <"$sdbin")	# (stat is lib.sh's counters function)
 b=$(od -An -tu1 -j $((sdsize - 1)) -N1 "$sdbin" | tr -d ' ')
 # shellcheck disable=SC2059
 printf "\\$(printf %o $(((b + 1) % 256)))" |
