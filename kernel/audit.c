@@ -74,6 +74,14 @@ static void audit(const struct bpfsig_decision *d, int name_len)
 				 d->keyid);
 	else
 		audit_log_format(ab, " claimed_signer=?");
+	if (d->loader != BPFSIG_LOADER_NONE) {
+		audit_log_format(ab, " loader=%s loader_digest=%*phN",
+				 bpfsig_loader_name(d->loader),
+				 (int)sizeof(d->loader_digest),
+				 d->loader_digest);
+		audit_untrusted(ab, "loader_path", d->loader_path,
+				strlen(d->loader_path));
+	}
 	audit_log_end(ab);
 }
 
@@ -90,23 +98,32 @@ static void audit(const struct bpfsig_decision *d, int name_len)
 void bpfsig_audit_decision(const struct bpfsig_decision *d)
 {
 	int name_len = d->name ? strnlen(d->name, BPF_OBJ_NAME_LEN) : 0;
+	bool lo = d->loader != BPFSIG_LOADER_NONE;
 
-	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u appendix_len=%u kernel=%d prog_name=%*pE claimed_signer=%*phN\n",
+	pr_info_ratelimited("action=%s verdict=%s errno=%d stage=%s pid=%d comm=%*pE prog_type=%u insn_cnt=%u appendix_len=%u kernel=%d prog_name=%*pE claimed_signer=%*phN%s%s%s%*phN%s%*pE\n",
 			    bpfsig_action_name(d->action),
 			    bpfsig_verdict_name(d->verdict), refusal(d),
 			    bpfsig_stage_name(d->stage), task_tgid_nr(current),
 			    (int)strnlen(current->comm, TASK_COMM_LEN),
 			    current->comm, d->prog_type, d->insn_cnt,
 			    d->appendix_len, d->kernel, name_len,
-			    d->name ? d->name : "", d->keyid_len, d->keyid);
+			    d->name ? d->name : "", d->keyid_len, d->keyid,
+			    lo ? " loader=" : "",
+			    lo ? bpfsig_loader_name(d->loader) : "",
+			    lo ? " loader_digest=" : "",
+			    lo ? (int)sizeof(d->loader_digest) : 0,
+			    d->loader_digest, lo ? " loader_path=" : "",
+			    lo ? (int)strlen(d->loader_path) : 0,
+			    lo ? d->loader_path : "");
 	audit(d, name_len);
 }
 
 /**
  * bpfsig_audit_change() - audit a change of policy made through securityfs
- * @what: "mode", "lock" or "revoke"
- * @old: the value before
- * @new: the value after (for "revoke": the statement digest, in hex)
+ * @what: "mode", "lock", "revoke", "loader_add" or "loader_remove"
+ * @old: the value before (for "loader_remove": "sha256=" and the digest)
+ * @new: the value after (for "revoke": the statement digest, in hex; for
+ *	"loader_add": "sha256=" and the executable's digest)
  */
 void bpfsig_audit_change(const char *what, const char *old, const char *new)
 {

@@ -35,8 +35,20 @@ enum bpfsig_verdict {
 	BPFSIG_V_ERROR,		/* ENOMEM and other internal failures */
 	BPFSIG_V_EXEMPT,	/* kernel-originated load, not checked */
 	BPFSIG_V_MAINLINE,	/* the kernel's own signature, trusted keyring */
+	BPFSIG_V_LOADER,	/* unsigned, from a trusted loader (loader.c) */
+	BPFSIG_V_LOADER_TYPE,	/* from a trusted loader, type not its: EPROTOTYPE */
 	BPFSIG_V_NR,
 };
+
+/* What the trusted loaders say about an unsigned load (loader.c). */
+enum bpfsig_loader_state {
+	BPFSIG_LOADER_NONE,	/* no entry concerns the caller's executable */
+	BPFSIG_LOADER_TRUSTED,	/* its digest's entry allows this load */
+	BPFSIG_LOADER_TYPE,	/* its digest's entry lacks this type */
+	BPFSIG_LOADER_CHANGED,	/* an entry for its path, not its digest */
+};
+
+#define BPFSIG_LOADER_PATH_MAX 256
 
 enum bpfsig_stage {
 	BPFSIG_STAGE_SYSCALL,	/* bpf_prog_load() entry, caller's buffer */
@@ -77,6 +89,9 @@ enum bpfsig_action {
  *	generation (inflight.c)
  * @mainline: no appendix of bpfsig's; the load is judged by the kernel's
  *	own signature (mainline.c): accepted means BPFSIG_V_MAINLINE
+ * @loader: for an unsigned load, what the trusted loaders say
+ * @loader_digest: SHA-256 of the caller's executable (@loader set)
+ * @loader_path: its path, kmalloc()ed (bpfsig_loader_done() frees it)
  */
 struct bpfsig_decision {
 	int err;
@@ -94,6 +109,9 @@ struct bpfsig_decision {
 	bool unprivileged;
 	bool sig_reused;
 	bool mainline;
+	enum bpfsig_loader_state loader;
+	u8 loader_digest[32];
+	char *loader_path;
 };
 
 /**
@@ -118,7 +136,7 @@ static inline int bpfsig_errno(int err)
 static inline int bpfsig_decision_errno(const struct bpfsig_decision *d)
 {
 	if (d->verdict == BPFSIG_V_ACCEPTED || d->verdict == BPFSIG_V_EXEMPT ||
-	    d->verdict == BPFSIG_V_MAINLINE)
+	    d->verdict == BPFSIG_V_MAINLINE || d->verdict == BPFSIG_V_LOADER)
 		return 0;
 	return d->unprivileged ? -EPERM : bpfsig_errno(d->err);
 }
@@ -146,6 +164,8 @@ static inline enum bpfsig_verdict bpfsig_err_verdict(int err)
 		return BPFSIG_V_REVOKED;
 	case -ENOPKG:
 		return BPFSIG_V_NOPKG;
+	case -EPROTOTYPE:
+		return BPFSIG_V_LOADER_TYPE;
 	}
 	return BPFSIG_V_ERROR;
 }
@@ -192,8 +212,27 @@ static inline const char *bpfsig_verdict_name(enum bpfsig_verdict verdict)
 		return "kernel_exempt";
 	case BPFSIG_V_MAINLINE:
 		return "mainline";
+	case BPFSIG_V_LOADER:
+		return "loader";
+	case BPFSIG_V_LOADER_TYPE:
+		return "loader_type";
 	case BPFSIG_V_NR:
 		break;
+	}
+	return "?";
+}
+
+static inline const char *bpfsig_loader_name(enum bpfsig_loader_state s)
+{
+	switch (s) {
+	case BPFSIG_LOADER_NONE:
+		return "none";
+	case BPFSIG_LOADER_TRUSTED:
+		return "trusted";
+	case BPFSIG_LOADER_TYPE:
+		return "type_not_allowed";
+	case BPFSIG_LOADER_CHANGED:
+		return "file_changed";
 	}
 	return "?";
 }
@@ -245,6 +284,19 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
 const char *bpfsig_hash_driver(void);
+int bpfsig_verify_detached(const void *data, size_t len, const void *sig,
+			   size_t sig_len);
+
+/* loader.c: trusted loaders */
+struct seq_file;
+int bpfsig_loader_check(struct bpfsig_decision *d, u32 prog_type,
+			u32 attach_type);
+void bpfsig_loader_done(struct bpfsig_decision *d);
+int bpfsig_loader_add(const u8 *buf, size_t len, char *line, size_t size,
+		      u8 *digest);
+int bpfsig_loader_remove(const u8 *digest);
+int bpfsig_loader_show(struct seq_file *m);
+void bpfsig_loader_exit(void);
 
 /* inflight.c */
 void bpfsig_inflight_put(void *tail, u32 len, u64 gen);

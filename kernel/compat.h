@@ -40,4 +40,16 @@ struct bpf_log_attr;
 #define bpfsig_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
 #endif
 
+/*
+ * A reference to mm->exe_file, under rcu_read_lock() (get_mm_exe_file() is
+ * not exported); get_file_rcu() takes the pointer's address since 6.7.
+ */
+#ifdef BPFSIG_KERNEL_6_1
+#define bpfsig_get_exe_file(mm) ({					\
+	struct file *__f = rcu_dereference((mm)->exe_file);		\
+	__f && get_file_rcu(__f) ? __f : NULL; })
+#else
+#define bpfsig_get_exe_file(mm) get_file_rcu(&(mm)->exe_file)
+#endif
+
 #endif /* _BPFSIG_COMPAT_H */

@@ -95,25 +95,18 @@ void bpfsig_gate_exit(void)
 /*
  * Keys in .bpfsig; with trust=bpfsig+system, then those of the kernel's
  * builtin and secondary trusted keyrings (and .machine, which the
- * secondary one links). A signature already verified with a key of
- * .bpfsig under the trust generation of now, whose key is still there
- * and usable, is not verified again (cache.c).
+ * secondary one links). @own says the key was one of .bpfsig.
  */
-static int verify_cms(const struct bpfsig_blob *blob)
+static int verify_with_trusted(const void *data, size_t len, const void *sig,
+			       size_t sig_len, bool *own)
 {
-	u64 gen = bpfsig_trust_gen();
 	int err;
 
-	if (bpfsig_cache_lookup(blob, gen))
-		return 0;
-	err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
-				     blob->sig, blob->sig_len, bpfsig_keyring,
+	err = verify_pkcs7_signature(data, len, sig, sig_len, bpfsig_keyring,
 				     VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
-	if (!err)
-		bpfsig_cache_add(blob, gen);
+	*own = !err;
 	if (err == -ENOKEY && bpfsig_trust_get() == BPFSIG_TRUST_SYSTEM)
-		err = verify_pkcs7_signature(blob->stmt, BPFSIG_STATEMENT_SIZE,
-					     blob->sig, blob->sig_len,
+		err = verify_pkcs7_signature(data, len, sig, sig_len,
 					     VERIFY_USE_SECONDARY_KEYRING,
 					     VERIFYING_UNSPECIFIED_SIGNATURE,
 					     NULL, NULL);
@@ -131,6 +124,46 @@ static int verify_cms(const struct bpfsig_blob *blob)
 	}
 	/* Anything else the CMS parser says means the blob is malformed. */
 	return -EBADMSG;
+}
+
+/*
+ * A signature already verified with a key of .bpfsig under the trust
+ * generation of now, whose key is still there and usable, is not verified
+ * again (cache.c); only those verified with a key of .bpfsig are cached.
+ */
+static int verify_cms(const struct bpfsig_blob *blob)
+{
+	u64 gen = bpfsig_trust_gen();
+	bool own;
+	int err;
+
+	if (bpfsig_cache_lookup(blob, gen))
+		return 0;
+	err = verify_with_trusted(blob->stmt, BPFSIG_STATEMENT_SIZE,
+				  blob->sig, blob->sig_len, &own);
+	if (!err && own)
+		bpfsig_cache_add(blob, gen);
+	return err;
+}
+
+/**
+ * bpfsig_verify_detached() - verify a detached CMS signature over @data
+ *	with the keys that sign programs (see verify_cms()), never cached
+ * @data: the signed bytes
+ * @len: their length
+ * @sig: the CMS signature, DER
+ * @sig_len: its length
+ *
+ * Return: 0, -ENOKEY, -EKEYREJECTED, -EKEYREVOKED (also for an expired
+ * key), -ENOPKG, -ENOMEM, or -EBADMSG for anything else the CMS parser
+ * says.
+ */
+int bpfsig_verify_detached(const void *data, size_t len, const void *sig,
+			   size_t sig_len)
+{
+	bool own;
+
+	return verify_with_trusted(data, len, sig, sig_len, &own);
 }
 
 /*

@@ -187,8 +187,11 @@ static int decide(struct bpfsig_decision *d, enum bpfsig_mode mode, u64 ns)
 	d->verdict = bpfsig_err_verdict(d->err);
 	if (d->verdict == BPFSIG_V_ACCEPTED && d->mainline)
 		d->verdict = BPFSIG_V_MAINLINE;
+	if (d->verdict == BPFSIG_V_ACCEPTED &&
+	    d->loader == BPFSIG_LOADER_TRUSTED)
+		d->verdict = BPFSIG_V_LOADER;
 	d->mode = mode;
-	if (bpfsig_decision_errno(d) == 0)
+	if (!bpfsig_decision_errno(d))
 		d->action = BPFSIG_ALLOW;
 	else if (mode == BPFSIG_MODE_ENFORCE)
 		d->action = BPFSIG_DENY;
@@ -372,6 +375,7 @@ static int verifier_check(struct bpf_prog *prog, const union bpf_attr *attr,
 	enum bpfsig_mode mode = bpfsig_mode_get();
 	struct bpfsig_blob blob = {};
 	u64 start;
+	int ret;
 
 	*d = (struct bpfsig_decision){
 		.stage = BPFSIG_STAGE_VERIFIER,
@@ -400,7 +404,12 @@ static int verifier_check(struct bpf_prog *prog, const union bpf_attr *attr,
 		prog->len = blob.insn_cnt;
 	if (d->err == -ENODATA && mainline_check(attr, kernel, d))
 		return 1;
-	return decide(d, mode, ktime_get_ns() - start);
+	if (d->err == -ENODATA)
+		d->err = bpfsig_loader_check(d, prog->type,
+					     prog->expected_attach_type);
+	ret = decide(d, mode, ktime_get_ns() - start);
+	bpfsig_loader_done(d);
+	return ret;
 }
 
 /**
@@ -512,6 +521,18 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 			bpfsig_inflight_put(tail, tot, gen);
 		else
 			kfree(tail);
+	}
+	/*
+	 * Unsigned, from an executable a trusted loader entry concerns: the
+	 * verifier stage decides (and logs), as for any load of a loader.
+	 */
+	if (d.err == -ENODATA) {
+		bpfsig_loader_check(&d, attr->prog_type,
+				    bpfsig_load_attach_type(attr->prog_type,
+							    attr->expected_attach_type));
+		bpfsig_loader_done(&d);
+		if (d.loader != BPFSIG_LOADER_NONE)
+			d.err = 0;
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM) {

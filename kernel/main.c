@@ -148,6 +148,7 @@ static void __exit bpfsig_exit(void)
 	bpfsig_fs_exit();
 	bpfsig_hook_exit();
 	bpfsig_mainline_exit();
+	bpfsig_loader_exit();
 	bpfsig_keyring_exit();
 	bpfsig_gate_exit();
 	bpfsig_policy_exit();

@@ -11,9 +11,14 @@
  *   revoke   read: revoked statement digests; write a SHA-256 hex digest
  *   key_add  write a DER certificate into .bpfsig; read: the key's serial
  *   key_remove  write a key serial to unlink it from .bpfsig
+ *   loader_add  write a trusted loader entry (loader.c); once locked, a
+ *               signed one
+ *   loader_remove  write "sha256=HEX" to remove that loader's entry
+ *   loaders  read: the trusted loader entries
  *
  * Only stats is readable by everyone; the others are root's (0600, and
- * 0200 for key_remove, which has nothing to read). Writes
+ * 0200 for key_remove, loader_add and loader_remove, which have nothing to
+ * read). Writes
  * need an opener with CAP_SYS_ADMIN (-EPERM) and are checked in this
  * order: capability, size, content. Changes are logged and audited; an
  * unchanged value is neither. An open file holds a reference on the module,
@@ -38,7 +43,7 @@
 #define MAX_WRITE 80
 
 static struct dentry *dir;
-static struct dentry *files[7];
+static struct dentry *files[10];
 
 /*
  * The files exist before the hooks are registered, and if that fails the
@@ -93,6 +98,17 @@ static char *copy_write(struct file *file, const char __user *ubuf,
 	if (!count || count > MAX_WRITE)
 		return ERR_PTR(-EINVAL);
 	return memdup_user_nul(ubuf, count);
+}
+
+/* As copy_write(), for binary writes of up to @max bytes (no NUL added). */
+static void *copy_binary(struct file *file, const char __user *ubuf,
+			 size_t count, size_t max)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return ERR_PTR(-EPERM);
+	if (!count || count > max)
+		return ERR_PTR(-EINVAL);
+	return memdup_user(ubuf, count);
 }
 
 static ssize_t mode_read(struct file *file, char __user *ubuf, size_t count,
@@ -240,16 +256,23 @@ static int stats_show(struct seq_file *m, void *v)
 	return bpfsig_stats_show(m, bpfsig_early_stage_active());
 }
 
-static int stats_open(struct inode *inode, struct file *file)
+/* A file shown at once by @show (seq_file single_open()). */
+static int sfs_single_open(struct file *file,
+			   int (*show)(struct seq_file *m, void *v))
 {
 	int err = sfs_get();
 
 	if (err)
 		return err;
-	err = single_open(file, stats_show, NULL);
+	err = single_open(file, show, NULL);
 	if (err)
 		module_put(THIS_MODULE);
 	return err;
+}
+
+static int stats_open(struct inode *inode, struct file *file)
+{
+	return sfs_single_open(file, stats_show);
 }
 
 static int stats_release(struct inode *inode, struct file *file)
@@ -378,11 +401,7 @@ static ssize_t key_add_write(struct file *file, const char __user *ubuf,
 	void *der;
 	int err;
 
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!count || count > MAX_CERT)
-		return -EINVAL;
-	der = memdup_user(ubuf, count);
+	der = copy_binary(file, ubuf, count, MAX_CERT);
 	if (IS_ERR(der))
 		return PTR_ERR(der);
 	err = bpfsig_key_add(der, count, &serial, desc, sizeof(desc));
@@ -442,6 +461,96 @@ static ssize_t key_remove_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* A loader entry: its line, and a CMS signature over it. */
+#define MAX_LOADER_ENTRY 16384
+#define LOADER_LINE_SHOWN 160
+
+/**
+ * loader_add_write() - add or replace a trusted loader entry
+ * @file: the open "loader_add" file
+ * @ubuf: the entry's line and a newline, then, optionally, a detached CMS
+ *	signature (DER) over both; once the policy is locked, required
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN; or an unsigned
+ * entry once locked), -EINVAL (size outside 1..MAX_LOADER_ENTRY, malformed
+ * line), -EFAULT, and the errors of bpfsig_loader_add(): -EBADMSG,
+ * -ENOKEY, -EKEYREJECTED, -EKEYREVOKED, -ENOPKG, -ENOSPC, -ENOMEM.
+ */
+static ssize_t loader_add_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char line[LOADER_LINE_SHOWN], shown[72];
+	u8 digest[32];
+	void *buf;
+	int err;
+
+	buf = copy_binary(file, ubuf, count, MAX_LOADER_ENTRY);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	line[0] = '\0';
+	err = bpfsig_loader_add(buf, count, line, sizeof(line), digest);
+	kfree(buf);
+	if (err)
+		return err;
+	pr_notice("trusted loader added by pid=%d: %s\n",
+		  task_tgid_nr(current), line);
+	snprintf(shown, sizeof(shown), "sha256=%32phN", digest);
+	bpfsig_audit_change("loader_add", "-", shown);
+	return count;
+}
+
+/**
+ * loader_remove_write() - remove a trusted loader entry
+ * @file: the open "loader_remove" file
+ * @ubuf: "sha256=" and the executable's digest, 64 hex digits (white
+ *	space around)
+ * @count: its length
+ * @ppos: unused
+ *
+ * Return: @count, or -EPERM (opener without CAP_SYS_ADMIN), -EINVAL (size
+ * outside 1..80, not "sha256=" and 64 hex digits), -ENOENT (no such
+ * entry), -EFAULT, -ENOMEM.
+ */
+static ssize_t loader_remove_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	char *buf, *hex, shown[72];
+	u8 digest[32];
+	int err;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	hex = strim(buf);
+	err = -EINVAL;
+	if (str_has_prefix(hex, "sha256=") && strlen(hex) == 7 + 64)
+		err = hex2bin(digest, hex + 7, 32);
+	kfree(buf);
+	if (err)
+		return -EINVAL;
+	err = bpfsig_loader_remove(digest);
+	if (err)
+		return err;
+	snprintf(shown, sizeof(shown), "sha256=%32phN", digest);
+	pr_notice("trusted loader %s removed by pid=%d\n", shown,
+		  task_tgid_nr(current));
+	bpfsig_audit_change("loader_remove", shown, "-");
+	return count;
+}
+
+static int loaders_show(struct seq_file *m, void *v)
+{
+	return bpfsig_loader_show(m);
+}
+
+static int loaders_open(struct inode *inode, struct file *file)
+{
+	return sfs_single_open(file, loaders_show);
+}
+
 static const struct file_operations mode_fops = {
 	.open = sfs_open,
 	.read = mode_read,
@@ -496,6 +605,27 @@ static const struct file_operations key_remove_fops = {
 	.release = sfs_release,
 };
 
+static const struct file_operations loader_add_fops = {
+	.open = sfs_open,
+	.write = loader_add_write,
+	.llseek = generic_file_llseek,
+	.release = sfs_release,
+};
+
+static const struct file_operations loader_remove_fops = {
+	.open = sfs_open,
+	.write = loader_remove_write,
+	.llseek = generic_file_llseek,
+	.release = sfs_release,
+};
+
+static const struct file_operations loaders_fops = {
+	.open = loaders_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = stats_release,
+};
+
 /**
  * bpfsig_fs_init() - create /sys/kernel/security/bpfsig/ and its files
  *
@@ -517,6 +647,9 @@ int bpfsig_fs_init(void)
 		{ "revoke", 0600, &revoke_fops },
 		{ "key_add", 0600, &key_add_fops },
 		{ "key_remove", 0200, &key_remove_fops },
+		{ "loader_add", 0200, &loader_add_fops },
+		{ "loader_remove", 0200, &loader_remove_fops },
+		{ "loaders", 0600, &loaders_fops },
 	};
 	int i;
 

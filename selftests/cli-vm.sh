@@ -180,8 +180,48 @@ for s in d["signatures"]:
 		"$bpfsig" exec --sigs "$work/signed.o" -- bpftool prog loadall \
 		"$work/signed.o" /sys/fs/bpf/cli
 	rm -rf /sys/fs/bpf/cli
+	cli_loader
 	expect_run cli.key_remove 0 '' "$bpfsig" key remove "$id"
 	check cli.key_removed sh -c "! $bpfsig key list | grep -q '^$id '"
+}
+
+# trusted loaders: loader_helper (selftests/loader_helper.c) copied, so that
+# its path is ours; exits with the errno of its one unsigned load
+loader_helper=$top/build/selftests/loader_helper
+cli_loader() {
+	cp "$loader_helper" "$work/loader"
+	sum=$(sha256sum "$work/loader" | cut -c1-64)
+	line="bpfsig-loader-v1 sha256=$sum types=8,15 path=$work/loader"
+	expect_run cli.loader_add 0 "^$line signed=0\$" "$bpfsig" loader add \
+		--types cgroup_skb,cgroup_device "$work/loader"
+	expect_run cli.loader_list 0 "^$line signed=0\$" "$bpfsig" loader list
+	expect_run cli.loader_list_json 0 \
+		"\"sha256\": ?\"$sum\", ?\"types\": ?\\[\"cgroup_skb\", ?\"cgroup_device\"\\], ?\"path\": ?\"$work/loader\", ?\"signed\": ?false" \
+		"$bpfsig" -j loader list
+	expect_run cli.loader_loads_its_type 0 '' "$work/loader" 8
+	expect_run cli.loader_other_type_eprototype 91 '' "$work/loader" 1
+	expect_run cli.loader_remove 0 '' "$bpfsig" loader remove "$work/loader"
+	expect_run cli.loader_removed_eperm 1 '' "$work/loader" 8
+	expect_run cli.loader_remove_again_enoent 1 \
+		'removing the trusted loader: no such entry' \
+		"$bpfsig" loader remove "sha256=$sum"
+	expect_run cli.loader_unknown_type_usage 2 "unknown program type 'nosuch'" \
+		"$bpfsig" loader add --types nosuch "$work/loader"
+	expect_run cli.loader_add_not_entry 1 'not a trusted loader entry' \
+		"$bpfsig" loader add --file /etc/hostname
+	# a signed entry, into a file, then added from it (as loaders.d does)
+	expect_run cli.loader_sign_to_file 0 "^$line signed=1\$" "$bpfsig" \
+		loader sign --key "$keys/rsa2048.key" --cert "$keys/rsa2048.der" \
+		--types cgroup_skb,cgroup_device -o "$work/loader.entry" "$work/loader"
+	check cli.loader_not_added_by_sign_o sh -c "! grep -q $sum $SFS/loaders"
+	expect_run cli.loader_add_signed_file 0 "^$line signed=1\$" "$bpfsig" \
+		loader add --file "$work/loader.entry"
+	expect_run cli.loader_signed_listed 0 "^$line signed=1\$" "$bpfsig" loader list
+	expect_run cli.loader_signed_loads 0 '' "$work/loader" 15
+	expect_run cli.loader_signed_remove 0 '' "$bpfsig" loader remove "$work/loader"
+	expect_run cli.loader_unsigned_to_file 0 "^$line signed=0\$" "$bpfsig" \
+		loader add --types 8,15 -o "$work/plain.entry" "$work/loader"
+	expect_eq cli.loader_unsigned_file_is_line "$line" "$(cat "$work/plain.entry")"
 }
 
 # with the module loaded in enforce mode, last: locks it
@@ -192,4 +232,7 @@ cli_lock() {
 		'Operation not permitted: the policy is locked' \
 		"$bpfsig" mode permissive
 	expect_run cli.status_shows_lock 0 'lock: 1' "$bpfsig" status
+	expect_run cli.loader_unsigned_refused_locked 1 \
+		'needs CAP_SYS_ADMIN, and once the policy is locked a signed entry' \
+		"$bpfsig" loader add --file "$work/plain.entry"
 }

@@ -281,7 +281,8 @@ static inline bool in_keyring(key_serial_t ring, key_serial_t key)
 /* Counters of "stats" that verdict tests compare before and after a load. */
 static const char *const counter_names[] = {
 	"accepted", "unsigned", "malformed", "nokey", "rejected", "revoked",
-	"nopkg", "error", "kernel_exempt", "syscall_stage_refusals",
+	"nopkg", "error", "kernel_exempt", "mainline", "loader", "loader_type",
+	"syscall_stage_refusals",
 };
 #define NR_COUNTERS (sizeof(counter_names) / sizeof(counter_names[0]))
 

@@ -178,7 +178,8 @@ TEST_F(sfs, file_modes)
 	} files[] = {
 		{ "mode", 0600 }, { "trust", 0600 }, { "lock", 0600 },
 		{ "revoke", 0600 }, { "key_add", 0600 }, { "key_remove", 0200 },
-		{ "stats", 0444 },
+		{ "stats", 0444 }, { "loader_add", 0200 },
+		{ "loader_remove", 0200 }, { "loaders", 0600 },
 	};
 	struct stat st;
 	unsigned int i;

@@ -106,6 +106,7 @@ run_suite cache_test
 run_suite keyring_test
 run_suite trust_test
 run_suite kernel_load_test
+run_suite loader_test
 
 # the corpus of real programs (selftests/corpus/), when built
 lean=${BPFSIG_LEAN:-0}
@@ -186,6 +187,8 @@ check enroll_before_lock sh -c "cat $BPFSIG_TEST_KEYS/rsa2048.der > $SFS/key_add
 check trust_system_before_lock sh -c "echo bpfsig+system > $SFS/trust"
 cli_lock
 run_suite lock_test
+# trusted loaders once locked: only signed entries (rsa2048, enrolled above)
+BPFSIG_LOADER_LOCKED=1 run_suite loader_test
 check trust_narrowed_after_lock sh -c "dmesg | grep -q 'bpfsig: trust bpfsig+system -> bpfsig by pid='"
 check rmmod_refused_locked sh -c "! rmmod bpfsig 2>/dev/null"
 

@@ -77,6 +77,8 @@ clang -target bpf -O2 -g -I/usr/include/x86_64-linux-gnu \
 "$bpfsig" sign --key "$keys/testbed-two.key" --cert "$keys/testbed-two.crt" \
 	--btf "$pay/vmlinux.btf" -o "$pay/hello.revoked.o" "$pay/hello.bpf.o" ||
 	die "bpfsig sign failed"
+cc -O2 -Wall -Wextra -shared -fPIC -o "$pay/loadonce.so" \
+	"$top/selftests/testbed/loadonce.c" || die "cannot build loadonce.so"
 digests=$("$bpfsig" -j show "$pay/hello.revoked.o" |
 	grep -o '"statement_digest": *"[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')
 [ -n "$digests" ] || die "no statement digests in bpfsig show -j"
@@ -109,6 +111,10 @@ check initramfs_has_the_bpfsig_script sh -c \
 	"lsinitramfs /boot/initrd.img-$krel | grep -x 'usr/scripts/init-bottom/bpfsig\|scripts/init-bottom/bpfsig'"
 expect_eq unit_enabled enabled "$(inroot systemctl is-enabled bpfsig.service 2>&1)"
 check default_config_checks_clean /usr/sbin/bpfsig-apply --check
+sd=$(sha256sum "$root/usr/lib/systemd/systemd" | cut -c1-64)
+expect_eq systemd_recorded_as_trusted_loader \
+	"bpfsig-loader-v1 sha256=$sd types=8,15 path=/usr/lib/systemd/systemd" \
+	"$(cat "$root/etc/bpfsig/loaders.d/systemd.loader" 2>&1)"
 
 # --- a kernel upgrade: a second kernel's headers, DKMS builds for it ------------
 hdrs=$(cd "$root" && ls var/cache/testbed/linux-headers-"$krel2"_*.deb \
@@ -131,14 +137,51 @@ sed -i 's/^mode = .*/mode = enforce/; s/^lock = .*/lock = yes/' "$etc/bpfsig.con
 echo "$digests" >>"$etc/revoked"
 expect_run_check=$(inroot /usr/sbin/bpfsig-apply --check 2>&1)
 case "$expect_run_check" in
-*"mode=enforce ("*"lock=yes ("*"keys=2"*"errors=0"*) ok configured_policy_checks_clean ;;
+*"mode=enforce ("*"lock=yes ("*"keys=2"*"loaders=1"*"errors=0"*) ok configured_policy_checks_clean ;;
 *) not_ok configured_policy_checks_clean; echo "$expect_run_check" | sed 's/^/#   /' ;;
 esac
+
+# --- another build of systemd, for the upgrade of the second boot -------------------
+# The installed package rebuilt from its files (as dpkg-repack would), with
+# a new version and one byte of /lib/systemd/systemd changed (the last one,
+# in the section headers, which nothing executes): another binary, as a
+# security update would bring.
+rp=$out/systemd-repack
+rm -rf "$rp"; mkdir -p "$rp/DEBIAN"
+sdver=$(inroot dpkg-query -W -f='${Version}' systemd)
+inroot dpkg-query -s systemd | awk -v v="$sdver+bpfsigtest1" '
+	/^[A-Z]/ { skip = ($1 == "Status:" || $1 == "Conffiles:" || $1 == "Config-Version:") }
+	/^Version:/ { print "Version: " v; next }
+	!skip { print }' >"$rp/DEBIAN/control"
+inroot dpkg-query -s systemd | awk '/^Conffiles:/ { c = 1; next } /^[A-Z]/ { c = 0 } c { print $1 }' \
+	>"$rp/DEBIAN/conffiles"
+for f in preinst postinst prerm postrm triggers; do
+	[ ! -f "$root/var/lib/dpkg/info/systemd.$f" ] ||
+		cp -p "$root/var/lib/dpkg/info/systemd.$f" "$rp/DEBIAN/$f"
+done
+(cd "$root" && sed 's|^/||' var/lib/dpkg/info/systemd.list |
+	while IFS= read -r f; do [ -d "$f" ] || echo "$f"; done |
+	tar -cf - --no-recursion -T -) | tar -C "$rp" -xf -
+sdbin=$rp/lib/systemd/systemd
+sdsize=$(wc -c <"$sdbin")	# (stat is lib.sh's counters function)
+b=$(od -An -tu1 -j $((sdsize - 1)) -N1 "$sdbin" | tr -d ' ')
+# shellcheck disable=SC2059
+printf "\\$(printf %o $(((b + 1) % 256)))" |
+	dd of="$sdbin" bs=1 seek=$((sdsize - 1)) conv=notrunc 2>/dev/null
+expect_eq systemd_rebuild_differs_by_one_byte 1 \
+	"$(cmp -l "$root/usr/lib/systemd/systemd" "$sdbin" | wc -l)"
+if dpkg-deb --root-owner-group -Zxz -b "$rp" \
+	"$root/var/cache/testbed/systemd_${sdver}+bpfsigtest1_amd64.deb" >>"$log" 2>&1; then
+	ok systemd_rebuilt_as_another_version
+else
+	not_ok systemd_rebuilt_as_another_version "see build/testbed/image.log"
+fi
+rm -rf "$rp"
 
 # --- the test payload and the unit that runs it at every boot --------------------
 install -d "$root/usr/local/lib/bpfsig-testbed"
 install -m 644 "$pay/hello.bpf.o" "$pay/hello.signed.o" "$pay/hello.revoked.o" \
-	"$root/usr/local/lib/bpfsig-testbed/"
+	"$pay/loadonce.so" "$root/usr/local/lib/bpfsig-testbed/"
 install -m 755 "$top/selftests/testbed/guest.sh" "$root/usr/local/lib/bpfsig-testbed/"
 install -m 644 "$top/selftests/testbed/bpfsig-testbed.service" "$root/etc/systemd/system/"
 ln -sf /etc/systemd/system/bpfsig-testbed.service \

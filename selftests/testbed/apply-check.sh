@@ -131,3 +131,25 @@ mode=permissive ($c:$m)"
 
 fresh; echo "modprobe.blacklist=foo,bpfsig" >"$work/cmdline"
 case_ blacklist_noted 0 "bpfsig-apply: modprobe.blacklist=bpfsig on the kernel command line: the module would not be loaded"
+
+# loaders.d: entries as "bpfsig loader add -o" writes them
+bpfsig=$top/tools/bpfsig/bpfsig
+fresh; mkdir -p "$work/etc/loaders.d"
+cp /bin/true "$work/exe"
+"$bpfsig" loader add --types cgroup_skb,cgroup_device \
+	-o "$work/etc/loaders.d/exe.loader" "$work/exe" >/dev/null
+touch "$work/etc/loaders.d/exe.loader~"	# not *.loader: ignored
+case_ loader_entry_counted 0 "loaders=1
+errors=0"
+
+old=$(sha256sum "$work/exe" | cut -c1-64)
+echo x >>"$work/exe"
+new=$(sha256sum "$work/exe" | cut -c1-64)
+le=$work/etc/loaders.d/exe.loader
+case_ changed_loader_named 1 "bpfsig-apply: $le: $work/exe has changed since this entry was recorded (sha256 $new, entry $old): not trusted; if the change is legitimate: bpfsig-apply --refresh-loaders
+loaders=0
+errors=1"
+
+echo "not an entry" >"$work/etc/loaders.d/bad.loader"
+case_ bad_loader_entry_named 1 "bpfsig-apply: $work/etc/loaders.d/bad.loader: not a trusted loader entry (bpfsig-loader(8)): 'not an entry'
+errors=2"

@@ -104,6 +104,7 @@ policy_as_configured() {
 	expect_eq locked 1 "$(cat $SFS/lock)"
 	expect_eq mode_from_config "/etc/bpfsig/bpfsig.conf" "$(policy mode.from | cut -d: -f1)"
 	expect_eq two_keys_enrolled 2 "$(policy keys)"
+	expect_eq systemd_loader_added 1 "$(policy loaders)"
 	check keys_listed_by_bpfsig sh -c "bpfsig key list > /tmp/keys &&
 		grep -q 'bpfsig testbed one' /tmp/keys && grep -q 'bpfsig testbed two' /tmp/keys"
 	expect_eq revocations_applied "$(grep -c '^[0-9a-f]' /etc/bpfsig/revoked)" \
@@ -116,26 +117,66 @@ policy_as_configured() {
 		"bpfsig status | grep -Eq 'mode.from: /etc/bpfsig/bpfsig.conf:[0-9]+'"
 }
 
-# systemd 252 loads its own cgroup programs unsigned, and is refused: it
-# then runs units without their IP firewall and device ACL (PLATFORM.md).
-# These checks pin that behaviour until trusted loaders exist; they fail
-# (and must be revisited) the day it changes.
-systemd_bpf_refused() {
-	expect_run known_limitation_ip_firewall_not_applied_under_enforce 0 '' \
-		systemd-run --quiet --wait --pipe -p IPAddressDeny=any \
-		ping -c 1 -W 2 127.0.0.1
-	expect_run known_limitation_device_acl_not_applied_under_enforce 0 '' \
+# systemd 252 generates its cgroup programs at run time, unsigned: PID 1 is
+# a trusted loader for cgroup_device and cgroup_skb (/etc/bpfsig/loaders.d/
+# systemd.loader, recorded by the package), so that under enforce, locked
+# from boot, units get their device ACLs and IP firewalls.
+sd=/usr/lib/systemd/systemd
+sd_sum=$(sha256sum $sd | cut -c1-64)
+systemd_bpf_trusted() {
+	# counters taken before any other check loads anything
+	expect_eq systemd_nothing_refused_at_boot "0 0" "$1"
+	check systemd_loads_counted_as_loader test "$(stat loader)" -gt 0
+	check systemd_loads_logged_as_loader sh -c "dmesg | grep -q \
+'bpfsig: action=allow verdict=loader errno=0 stage=verifier pid=1 comm=systemd .* loader=trusted loader_digest=$sd_sum loader_path=$sd\$'"
+	check no_systemd_refusal_logged sh -c "! dmesg | grep 'bpfsig: action=deny .*comm=systemd'"
+	check journal_no_acl_warning sh -c "! journalctl -b -o cat | grep 'WITHOUT applying ACL'"
+	check journal_no_firewall_warning sh -c \
+		"! journalctl -b -o cat | grep 'does not support BPF/cgroup firewalling'"
+	expect_run loader_entry_listed 0 \
+		"^bpfsig-loader-v1 sha256=$sd_sum types=8,15 path=$sd signed=0\$" \
+		bpfsig loader list
+	# the protections in force
+	expect_run device_policy_closed_block_device_eperm 1 \
+		"'/dev/vda'.*Operation not permitted" \
+		systemd-run --quiet --wait --pipe -p DevicePolicy=closed \
+		head -c 512 /dev/vda
+	expect_run device_acl_strict_eperm 1 'Operation not permitted' \
 		systemd-run --quiet --wait --pipe -p DevicePolicy=strict \
 		-p DeviceAllow=/dev/null head -c 1 /dev/zero
-	check systemd_says_it_runs_without_firewall sh -c \
-		"journalctl -b -o cat -t systemd | grep -q 'unit configures an IP firewall, but the local system does not support BPF/cgroup firewalling'"
-	check systemd_probe_refusals_logged sh -c \
-		"dmesg | grep -q 'bpfsig: action=deny verdict=unsigned .*comm=systemd'"
+	expect_run ip_address_deny_udp_eperm 1 'Operation not permitted' \
+		systemd-run --quiet --wait --pipe -p IPAddressDeny=any \
+		bash -c 'echo x >/dev/udp/127.0.0.1/9'
+	expect_run ip_address_deny_ping_fails 1 '' \
+		systemd-run --quiet --wait --pipe -p IPAddressDeny=any \
+		ping -c 1 -W 2 127.0.0.1
+	for u in systemd-journald systemd-logind; do
+		check "${u#systemd-}_device_program_attached" sh -c \
+			"bpftool cgroup show /sys/fs/cgroup/system.slice/$u.service | grep -Eq '^ *[0-9]+ +(cgroup_)?device '"
+	done
+	# what the module trusts: systemd's executable, whatever code runs in
+	# it (loadonce.so, preloaded), for its two types only; not a copy of
+	# it with one byte changed
+	expect_run trusted_systemd_loads_cgroup_skb 0 '' \
+		env LD_PRELOAD=$here/loadonce.so TB_PROG_TYPE=8 $sd
+	expect_run trusted_systemd_socket_filter_eprototype 91 '' \
+		env LD_PRELOAD=$here/loadonce.so TB_PROG_TYPE=1 $sd
+	cp $sd /tmp/systemd-copy
+	size=$(wc -c <$sd)  # (stat is the counters function here)
+	b=$(od -An -tu1 -j $((size - 1)) -N1 $sd | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "\\$(printf %o $(((b + 1) % 256)))" |
+		dd of=/tmp/systemd-copy bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
+	expect_eq systemd_copy_differs_by_one_byte 1 "$(cmp -l $sd /tmp/systemd-copy | wc -l)"
+	expect_run changed_systemd_copy_eperm 1 '' \
+		env LD_PRELOAD=$here/loadonce.so TB_PROG_TYPE=8 /tmp/systemd-copy
+	rm -f /tmp/systemd-copy
 }
 
 case "$stage" in
 install)
 	# Packages installed with apt in the root filesystem, configured, first boot.
+	at_boot="$(stat unsigned) $(stat loader_type)"
 	expect_eq boot_completes_running running "$sysstate"
 	expect_eq no_failed_units "" "$failed"
 	policy_as_configured
@@ -146,10 +187,15 @@ install)
 	loads_enforced logs
 	expect_run locked_mode_not_lowered 1 'locked' bpfsig mode permissive
 	expect_run locked_module_not_unloaded 1 '' rmmod bpfsig
-	systemd_bpf_refused
+	systemd_bpf_trusted "$at_boot"
 	# what the next boot must apply again
 	{ cat $SFS/mode $SFS/lock; bpfsig key list | cut -f2 | sort; sort $SFS/revoke; } \
 		>"$state/policy-install"
+	# last (the next boot adds it again): a removed entry is not trusted
+	# from the next load on, locked or not
+	expect_run locked_loader_entry_removed 0 '' bpfsig loader remove $sd
+	expect_run removed_loader_eperm 1 '' \
+		env LD_PRELOAD=$here/loadonce.so TB_PROG_TYPE=8 $sd
 	;;
 second)
 	# The same configuration, booted again.
@@ -159,6 +205,22 @@ second)
 		>"$state/policy-second"
 	check same_policy_as_first_boot cmp "$state/policy-install" "$state/policy-second"
 	loads_enforced
+	# An upgrade of systemd to another build (mkimage.sh), on the locked
+	# host: the trigger records the new binary for the next boot and says
+	# loudly that until then systemd is not trusted; systemd's postinst
+	# re-executes PID 1, whose loads are refused as "file_changed".
+	sleep 6	# the module's log lines are rate limited
+	expect_run systemd_upgrade_says_reboot 0 \
+		"loaders.d/systemd.loader: the policy is locked: .* until then $sd is not trusted .*: reboot now" \
+		dpkg -i /var/cache/testbed/systemd_*+bpfsigtest1_amd64.deb
+	new_sum=$(sha256sum $sd | cut -c1-64)
+	check systemd_upgrade_changed_the_binary test "$new_sum" != "$sd_sum"
+	expect_eq upgrade_entry_recorded_again \
+		"bpfsig-loader-v1 sha256=$new_sum types=8,15 path=$sd" \
+		"$(cat /etc/bpfsig/loaders.d/systemd.loader)"
+	check upgrade_asks_for_reboot test -e /run/reboot-required
+	check upgraded_systemd_refused_file_changed sh -c "dmesg | grep -q \
+'bpfsig: action=deny verdict=unsigned errno=1 stage=verifier pid=1 comm=systemd .* loader=file_changed loader_digest=$new_sum loader_path=$sd\$'"
 	# Break the configuration for the next boot: an unknown mode, a file
 	# that is not a certificate, one that cannot be read.
 	cp /etc/bpfsig/bpfsig.conf "$state/bpfsig.conf.good"
@@ -177,6 +239,12 @@ broken)
 	expect_eq mode_from_says_fail_closed "fail-closed: error in /etc/bpfsig/bpfsig.conf" \
 		"$(policy mode.from)"
 	expect_eq valid_keys_still_enrolled 2 "$(policy keys)"
+	# systemd upgraded in the second boot: its new build trusted from boot
+	expect_eq upgraded_systemd_loader_added 1 "$(policy loaders)"
+	check upgraded_systemd_loads_as_loader sh -c "dmesg | grep -q \
+'bpfsig: action=allow verdict=loader errno=0 stage=verifier pid=1 comm=systemd .* loader=trusted loader_digest=$sd_sum loader_path=$sd\$'"
+	check upgraded_no_firewall_warning sh -c \
+		"! journalctl -b -o cat | grep 'does not support BPF/cgroup firewalling'"
 	journalctl -b -o cat -t bpfsig-apply >/tmp/apply.log
 	check journal_names_unknown_mode grep -Eq \
 		"^/etc/bpfsig/bpfsig.conf:[0-9]+: mode: unknown value 'enforcing' \\(expected off, permissive or enforce\\)$" /tmp/apply.log

@@ -63,6 +63,7 @@ has bpfsig-dkms $src/dkms.conf $src/Kbuild $src/kernel/main.c $src/kernel/bpfsig
 	$src/format/parse.c $src/format/format.h
 has bpfsig /usr/sbin/bpfsig /usr/sbin/bpfsig-apply /usr/lib/bpfsig/libbpfsig-preload.so \
 	/etc/bpfsig/bpfsig.conf /etc/bpfsig/revoked /etc/bpfsig/keys.d/ \
+	/etc/bpfsig/loaders.d/ /usr/share/man/man8/bpfsig-loader.8.gz \
 	/lib/systemd/system/bpfsig.service \
 	/usr/share/initramfs-tools/scripts/init-bottom/bpfsig \
 	/usr/share/man/man5/bpfsig.conf.5.gz /usr/share/man/man8/bpfsig.8.gz \

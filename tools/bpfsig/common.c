@@ -144,3 +144,36 @@ struct bpfsig_key *load_key(const char *key_path, const char *cert_path)
 		      bpfsig_errno_name(errno) ?: strerror(errno));
 	return key;
 }
+
+const char *secfs_dir(void)
+{
+	const char *d = getenv("BPFSIG_SECURITYFS");
+
+	return d && *d ? d : SECFS_DIR;
+}
+
+int secfs_write(const char *name, const void *buf, size_t len,
+		key_serial_t *serial)
+{
+	char path[512], out[32];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", secfs_dir(), name);
+	fd = open(path, (serial ? O_RDWR : O_WRONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) < 0) {
+		err = -errno;
+	} else if (serial) {
+		n = read(fd, out, sizeof(out) - 1);
+		if (n <= 0) {
+			err = -EIO;
+		} else {
+			out[n] = 0;
+			*serial = atoi(out);
+		}
+	}
+	close(fd);
+	return err;
+}

@@ -6,7 +6,6 @@
  * keyctl changes).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,36 +56,6 @@ static key_serial_t find_keyring(void)
 	return -1;
 }
 
-/* Write @len bytes to the module's securityfs file @name; with @serial,
- * read back the serial the write produced. 0, or -errno. */
-static int secfs_key_write(const char *name, const void *buf, size_t len,
-			   key_serial_t *serial)
-{
-	const char *dir = getenv("BPFSIG_SECURITYFS");
-	char path[512], out[32];
-	ssize_t n;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "%s/%s",
-		 dir && *dir ? dir : "/sys/kernel/security/bpfsig", name);
-	fd = open(path, (serial ? O_RDWR : O_WRONLY) | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	if (write(fd, buf, len) < 0) {
-		err = -errno;
-	} else if (serial) {
-		n = read(fd, out, sizeof(out) - 1);
-		if (n <= 0) {
-			err = -EIO;
-		} else {
-			out[n] = 0;
-			*serial = atoi(out);
-		}
-	}
-	close(fd);
-	return err;
-}
-
 static const char *key_why(int err)
 {
 	switch (err) {
@@ -119,7 +88,7 @@ static int key_add(const char *path)
 		      "not an X.509 certificate (PEM or DER)" : strerror(-err));
 		return 1;
 	}
-	err = secfs_key_write("key_add", der, n, &k);
+	err = secfs_write("key_add", der, n, &k);
 	if (err) {
 		p_err("%s: adding to keyring %s: %s", path, KEYRING_DESC,
 		      key_why(-err));
@@ -240,7 +209,7 @@ static int key_remove(const char *id)
 		return 1;
 	}
 	snprintf(serial, sizeof(serial), "%d", k);
-	err = secfs_key_write("key_remove", serial, strlen(serial), NULL);
+	err = secfs_write("key_remove", serial, strlen(serial), NULL);
 	if (err) {
 		p_err("removing key %d from %s: %s", k, KEYRING_DESC,
 		      key_why(-err));

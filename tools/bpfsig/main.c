@@ -127,7 +127,7 @@ static int do_help(int argc, char **argv)
 		"       %s help\n"
 		"\n"
 		"COMMAND := { keygen | sign | verify | show | load | exec |\n"
-		"             key | status | mode | lock | revoke | version }\n"
+		"             key | loader | status | mode | lock | revoke | version }\n"
 		"\n"
 		"  keygen [--bits 2048|3072|4096] [--subject CN] [--days N] -o PREFIX\n"
 		"  sign   --key KEY --cert CERT [--hash ALGO] --type PROG_TYPE\n"
@@ -141,6 +141,7 @@ static int do_help(int argc, char **argv)
 		"         [--pinmaps MAP_DIR] OBJ [PIN_DIR]\n"
 		"  exec   [--sigs FILE]... [--strict] -- CMD [ARGS]...\n"
 		"  key    { add CERT | list | remove ID }\n"
+		"  loader { sign | add | list | remove } (see 'loader help')\n"
 		"  status\n"
 		"  mode   { off | permissive | enforce }\n"
 		"  lock\n"
@@ -181,6 +182,7 @@ static const struct cmd cmds[] = {
 	{ "load",	do_load },
 	{ "exec",	do_exec },
 	{ "key",	do_key },
+	{ "loader",	do_loader },
 	{ "status",	do_status },
 	{ "mode",	do_mode },
 	{ "lock",	do_lock },

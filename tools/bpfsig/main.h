@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include <keyutils.h>
 
 #include "bpfsig.h"
 #include "json.h"
@@ -54,6 +55,15 @@ int file_is_elf(const char *path);
 void hex_str(const void *buf, size_t len, char *out);
 const char *prog_type_str(__u32 type, char *buf, size_t len);
 const char *attach_type_str(__u32 type, char *buf, size_t len);
+/* The module's securityfs directory ($BPFSIG_SECURITYFS overrides it). */
+#define SECFS_DIR "/sys/kernel/security/bpfsig"
+const char *secfs_dir(void);
+/*
+ * Write @len bytes to the module's securityfs file @name; with @serial,
+ * read back the key serial the write produced. 0, or -errno.
+ */
+int secfs_write(const char *name, const void *buf, size_t len,
+		key_serial_t *serial);
 /* bpfsig_key__load() with the failure printed */
 struct bpfsig_key *load_key(const char *key_path, const char *cert_path);
 
@@ -64,6 +74,7 @@ int do_show(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_exec(int argc, char **argv);
 int do_key(int argc, char **argv);
+int do_loader(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_mode(int argc, char **argv);
 int do_lock(int argc, char **argv);

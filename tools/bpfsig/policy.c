@@ -16,15 +16,7 @@
 
 #include "main.h"
 
-#define SECFS_DIR "/sys/kernel/security/bpfsig"
 #define BOOT_POLICY "/run/bpfsig/boot-policy"
-
-static const char *secfs_dir(void)
-{
-	const char *d = getenv("BPFSIG_SECURITYFS");
-
-	return d && *d ? d : SECFS_DIR;
-}
 
 /* 0 if the module's directory is there, else prints why and returns 1 */
 static int check_module(void)

@@ -220,6 +220,21 @@ BPFSIG_API int bpfsig_sign_insns(const struct bpfsig_key *key,
 				 void **appendix, size_t *appendix_len);
 
 /*
+ * bpfsig_sign_loader() - sign a trusted loader entry (a "loader statement")
+ * @line: the entry's line, "bpfsig-loader-v1 sha256=HEX types=N[,N...]
+ *	[attach=N[,N...]] [path=PATH]", ending with its only newline
+ * @entry, @entry_len: set to a malloc()ed buffer, @line followed by a
+ *	detached CMS signature (SHA-256, the profile of program signatures)
+ *	over it: what the module's securityfs file loader_add takes
+ *
+ * Return: 0, -EINVAL, -ENOKEY (@key has no private key), -ENOMEM, -EIO
+ * (OpenSSL failure, reason printed).
+ */
+BPFSIG_API int bpfsig_sign_loader(const struct bpfsig_key *key,
+				  const char *line, void **entry,
+				  size_t *entry_len);
+
+/*
  * bpfsig_digest_insns() - digest of the canonical form of @insns
  * @hash_algo: BPFSIG_HASH_* (1..3); @digest: at least 64 bytes
  * Return: digest length, or -ENOPKG / -ENOMEM / -EIO.

@@ -158,3 +158,34 @@ int bpfsig_sign_insns(const struct bpfsig_key *key,
 	OPENSSL_free(der);
 	return bpfsig_err(err);
 }
+
+int bpfsig_sign_loader(const struct bpfsig_key *key, const char *line,
+		       void **entry, size_t *entry_len)
+{
+	size_t len = line ? strlen(line) : 0;
+	unsigned char *der = NULL, *out;
+	int sig_len;
+
+	if (!key || !line || !entry || !entry_len || !len ||
+	    line[len - 1] != '\n' || memchr(line, '\n', len - 1))
+		return bpfsig_err(-EINVAL);
+	if (!key->pkey) {
+		pr_warn("%s: no private key loaded, cannot sign\n",
+			key->cert_path);
+		return bpfsig_err(-ENOKEY);
+	}
+	sig_len = cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256), line, len, &der);
+	if (sig_len < 0)
+		return bpfsig_err(sig_len);
+	out = malloc(len + sig_len);
+	if (!out) {
+		OPENSSL_free(der);
+		return bpfsig_err(-ENOMEM);
+	}
+	memcpy(out, line, len);
+	memcpy(out + len, der, sig_len);
+	OPENSSL_free(der);
+	*entry = out;
+	*entry_len = len + sig_len;
+	return 0;
+}
