@@ -88,6 +88,17 @@ static int read_head(const char *path, void *buf, size_t len)
 	return n;
 }
 
+int hash_option(const char *arg, struct bpfsig_sign_opts *opts)
+{
+	if (bpfsig_hash_by_name(arg) < 0) {
+		p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
+			arg);
+		return EXIT_USAGE;
+	}
+	opts->hash = arg;
+	return 0;
+}
+
 int file_is_manifest(const char *path)
 {
 	unsigned char h[8];

@@ -54,6 +54,10 @@ int file_is_elf(const char *path);
 void hex_str(const void *buf, size_t len, char *out);
 const char *prog_type_str(__u32 type, char *buf, size_t len);
 const char *attach_type_str(__u32 type, char *buf, size_t len);
+/* --hash ALGO into @opts: 0, or EXIT_USAGE (printed) */
+int hash_option(const char *arg, struct bpfsig_sign_opts *opts);
+/* policy.c: a securityfs file of the module, trailing space cut: 0 or -errno */
+int secfs_read(const char *name, char *buf, size_t len);
 /* 1 a manifest of recorded loads, 0 not, -errno (message printed) */
 int file_is_manifest(const char *path);
 /* exec.c: the preload library's path; @name = @val[:old value] */

@@ -16,7 +16,6 @@
 #include "main.h"
 #include "manifest.h"
 
-#define SECURITYFS "/sys/kernel/security/bpfsig"
 #define MAX_RUNS 100
 
 struct record_args {
@@ -75,13 +74,7 @@ static int record_option(int opt, void *args)
 		a->cert_path = optarg;
 		break;
 	case 'H':
-		if (bpfsig_hash_by_name(optarg) < 0) {
-			p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
-				optarg);
-			return EXIT_USAGE;
-		}
-		a->sopts.hash = optarg;
-		break;
+		return hash_option(optarg, &a->sopts);
 	case 'n':
 		n = strtol(optarg, &end, 10);
 		if (*end || n < 1 || n > MAX_RUNS) {
@@ -101,18 +94,10 @@ static int record_option(int opt, void *args)
 /* bpfsig in enforce mode here: what would be recorded is the fallback */
 static int check_mode(void)
 {
-	const char *dir = getenv("BPFSIG_SECURITYFS");
-	char path[4096], mode[32] = "";
-	FILE *f;
+	char mode[32];
 
-	snprintf(path, sizeof(path), "%s/mode", dir && *dir ? dir : SECURITYFS);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;	/* no module, or cannot tell */
-	if (!fgets(mode, sizeof(mode), f))
-		mode[0] = 0;
-	fclose(f);
-	if (strncmp(mode, "enforce", 7))
+	/* no module, or cannot tell (root only): record */
+	if (secfs_read("mode", mode, sizeof(mode)) || strcmp(mode, "enforce"))
 		return 0;
 	p_err("record: bpfsig is in enforce mode here: the loader's unsigned loads would be refused and it would take its fallback path; record in permissive mode ('bpfsig mode permissive') or on a build host");
 	return 1;

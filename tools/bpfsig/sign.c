@@ -224,13 +224,7 @@ static int sign_option(int opt, void *args)
 		a->cert_path = optarg;
 		break;
 	case 'H':
-		if (bpfsig_hash_by_name(optarg) < 0) {
-			p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
-				optarg);
-			return EXIT_USAGE;
-		}
-		a->sopts.hash = optarg;
-		break;
+		return hash_option(optarg, &a->sopts);
 	case 't':
 		a->type_s = optarg;
 		break;
