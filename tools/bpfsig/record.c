@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -158,6 +159,7 @@ static int record_run(const struct record_args *a, unsigned int run,
 	char cap[] = "/tmp/bpfsig-record.XXXXXX", preload[4096];
 	size_t len, bad;
 	void *buf = NULL;
+	void (*sigint)(int), (*sigquit)(int);
 	int fd, status, err, ret = 1;
 	pid_t pid;
 
@@ -183,8 +185,13 @@ static int record_run(const struct record_args *a, unsigned int run,
 		fprintf(stderr, "Error: %s: %s\n", a->cmd[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
+	/* as system(3): ^C stops the loader, and this run with it */
+	sigint = signal(SIGINT, SIG_IGN);
+	sigquit = signal(SIGQUIT, SIG_IGN);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	signal(SIGINT, sigint);
+	signal(SIGQUIT, sigquit);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		if (WIFEXITED(status))
 			p_err("record: %s exited with status %d in run %u: nothing written (a failing run does not show what the loader loads when it works)",
@@ -390,10 +397,10 @@ static int record(struct record_args *a)
 	} else if (!access(a->out, F_OK)) {
 		if (read_manifest(a->out, &all))
 			goto out;
-		bad = realloc(bad, (all.cnt + 1) * sizeof(*bad));
+		free(bad);
+		bad = calloc(all.cnt + 1, sizeof(*bad));
 		if (!bad)
 			goto out;
-		memset(bad, 0, (all.cnt + 1) * sizeof(*bad));
 	}
 	if (record_all(a, &all, &bad, &recorded))
 		goto out;
