@@ -14,6 +14,7 @@
  * program) reports nothing.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ static struct unmatched {
 	unsigned int times;
 } loads[MAX_UNMATCHED];
 static unsigned int nloads, dropped;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 void bpfsig_unmatched_add(const union bpf_attr *attr, long ret, bool strict)
 {
@@ -42,18 +44,19 @@ void bpfsig_unmatched_add(const union bpf_attr *attr, long ret, bool strict)
 	struct unmatched *u;
 	unsigned int i;
 
+	pthread_mutex_lock(&lock);
 	for (i = 0; i < nloads; i++) {
 		u = &loads[i];
 		if (u->hash == h && u->type == attr->prog_type &&
 		    u->insn_cnt == attr->insn_cnt) {
 			u->times++;
 			u->ret = ret;
-			return;
+			goto out;
 		}
 	}
 	if (nloads == MAX_UNMATCHED) {
 		dropped++;
-		return;
+		goto out;
 	}
 	u = &loads[nloads++];
 	memcpy(u->name, attr->prog_name, sizeof(attr->prog_name));
@@ -63,6 +66,8 @@ void bpfsig_unmatched_add(const union bpf_attr *attr, long ret, bool strict)
 	u->ret = ret;
 	u->strict = strict;
 	u->times = 1;
+out:
+	pthread_mutex_unlock(&lock);
 }
 
 static void outcome(const struct unmatched *u, char *buf, size_t len)
@@ -107,17 +112,20 @@ static void report_at_exit(void)
 	const char *path = getenv("BPFSIG_REPORT");
 	FILE *f;
 
+	pthread_mutex_lock(&lock);
 	if (!nloads)
-		return;
+		goto out;
 	report(stderr);
 	if (!path || !*path)
-		return;
+		goto out;
 	f = fopen(path, "ae");
 	if (!f) {
 		fprintf(stderr, "bpfsig-preload: %s ($BPFSIG_REPORT): %m\n",
 			path);
-		return;
+		goto out;
 	}
 	report(f);
 	fclose(f);
+out:
+	pthread_mutex_unlock(&lock);
 }
