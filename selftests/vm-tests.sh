@@ -24,6 +24,7 @@ export BPFSIG_TEST_KEYS=$top/build/selftests/keys
 SFS=/sys/kernel/security/bpfsig
 . "$top/selftests/lib.sh"
 . "$top/selftests/cli-vm.sh"
+. "$top/selftests/record-vm.sh"
 
 run_suite() { # BINARY
 	echo "# suite $1"
@@ -97,6 +98,8 @@ check module_loads_enforce insmod "$ko" mode=enforce
 expect_eq param_mode_enforce enforce "$(cat $SFS/mode)"
 # the bpfsig CLI against the module
 cli_with_module
+# bpfsig record: a loader whose loads signing its objects cannot foresee
+record_with_module
 run_suite format_test
 run_suite securityfs_test
 run_suite gate_test

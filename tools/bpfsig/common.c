@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "main.h"
+#include "manifest.h"
 
 int parse_options(int argc, char **argv, const char *optstring,
 		  const struct option *options, int (*fn)(int opt, void *args),
@@ -71,9 +72,9 @@ int read_kconfig(const char *path, char **out)
 	return 0;
 }
 
-int file_is_elf(const char *path)
+/* The first @len bytes of @path: how many were read, or -errno (printed) */
+static int read_head(const char *path, void *buf, size_t len)
 {
-	unsigned char h[20];
 	int fd, n;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -82,8 +83,37 @@ int file_is_elf(const char *path)
 		p_err("%s: %s", path, strerror(errno));
 		return n;
 	}
-	n = read(fd, h, sizeof(h));
+	n = read(fd, buf, len);
 	close(fd);
+	return n;
+}
+
+int hash_option(const char *arg, struct bpfsig_sign_opts *opts)
+{
+	if (bpfsig_hash_by_name(arg) < 0) {
+		p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
+			arg);
+		return EXIT_USAGE;
+	}
+	opts->hash = arg;
+	return 0;
+}
+
+int file_is_manifest(const char *path)
+{
+	unsigned char h[8];
+	int n = read_head(path, h, sizeof(h));
+
+	return n < 0 ? n : bpfsig_manifest_magic(h, n);
+}
+
+int file_is_elf(const char *path)
+{
+	unsigned char h[20];
+	int n = read_head(path, h, sizeof(h));
+
+	if (n < 0)
+		return n;
 	if (n < 4 || memcmp(h, ELFMAG, SELFMAG))
 		return 0;
 	if (n < 20 || h[EI_CLASS] != ELFCLASS64) {

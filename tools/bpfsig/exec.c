@@ -14,7 +14,7 @@
 
 /* The preload library: $BPFSIG_PRELOAD, else next to the executable
  * (build tree: ../preload/, installed: ../lib/, Debian: ../lib/bpfsig/). */
-static int find_preload(char *buf, size_t len)
+int find_preload(char *buf, size_t len)
 {
 	static const char *const rel[] = {
 		"../preload/libbpfsig-preload.so",
@@ -55,7 +55,7 @@ static int find_preload(char *buf, size_t len)
 static int exec_help(void)
 {
 	fprintf(stderr,
-		"Usage: %s exec [--sigs FILE]... [--strict] -- CMD [ARGS]...\n"
+		"Usage: %s exec [--sigs FILE]... [--strict] [--report FILE] -- CMD [ARGS]...\n"
 		"\n"
 		"Run CMD (any libbpf-based program: bpftool, iproute2, skeletons)\n"
 		"with libbpfsig-preload.so in LD_PRELOAD. Every BPF_PROG_LOAD whose\n"
@@ -63,13 +63,17 @@ static int exec_help(void)
 		"bundles; colon-separated in $BPFSIG_SIGS) gets it appended; other\n"
 		"loads pass unsigned and are reported on stderr (--strict: refused\n"
 		"with ENOKEY instead). A load the kernel's bpfsig refuses is reported\n"
-		"on stderr with the reason and errno, before the loader's own message.\n",
+		"on stderr with the reason and errno, before the loader's own message.\n"
+		"At exit, the loads without a matching signature are listed again, with\n"
+		"what became of each (also appended to FILE with --report FILE): a\n"
+		"loader that falls back to another mode when a load is refused does\n"
+		"not do so silently. Sign such loads with 'bpfsig record'.\n",
 		bin_name);
 	return 0;
 }
 
 /* @name = @val, then ":" and the old value if there is one: 0 or -1 */
-static int env_prepend(const char *name, const char *val)
+int env_prepend(const char *name, const char *val)
 {
 	const char *old = getenv(name);
 	char *s;
@@ -86,18 +90,34 @@ static int env_prepend(const char *name, const char *val)
 
 struct exec_args {
 	char *sigs;		/* --sigs FILEs, colon-separated */
+	const char *report;	/* --report FILE */
 	bool strict;
 	bool help;
 	int cmd;		/* index of the command in argv */
 };
 
-/* --sigs FILE: checked now, so that a typo fails before the command runs */
+/*
+ * --sigs FILE: read now, so that a typo, a damaged bundle or an unsigned
+ * manifest fails before the command runs
+ */
 static int add_sigs(struct exec_args *a, const char *path)
 {
+	struct bpfsig_sigset *set = bpfsig_sigset__new();
 	char *s;
+	int err;
 
-	if (access(path, R_OK)) {
-		p_err("%s: %s", path, strerror(errno));
+	err = set ? bpfsig_sigset__add_file(set, path) : -ENOMEM;
+	bpfsig_sigset__free(set);
+	if (err == -ENOEXEC && file_is_manifest(path) == 1) {
+		p_err("%s: an unsigned manifest of recorded loads: sign it first (bpfsig sign --key KEY --cert CERT %s)",
+		      path, path);
+		return 1;
+	}
+	if (err) {
+		p_err("%s: %s", path, err == -ENOEXEC ?
+		      "neither a signed BPF object nor a signature bundle" :
+		      err == -EBADMSG ? "malformed signatures (truncated or damaged)" :
+		      strerror(-err));
 		return 1;
 	}
 	if (asprintf(&s, "%s%s%s", a->sigs ?: "", a->sigs ? ":" : "",
@@ -120,6 +140,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_args *a)
 		} else if (!strcmp(argv[i], "--sigs") && i + 1 < argc) {
 			if (add_sigs(a, argv[++i]))
 				return 1;
+		} else if (!strcmp(argv[i], "--report") && i + 1 < argc) {
+			a->report = argv[++i];
 		} else if (!strcmp(argv[i], "--strict")) {
 			a->strict = true;
 		} else if (!strcmp(argv[i], "-h") ||
@@ -153,6 +175,7 @@ static int run(char **argv, const struct exec_args *a)
 		return 1;
 	if ((a->sigs && env_prepend("BPFSIG_SIGS", a->sigs)) ||
 	    (a->strict && setenv("BPFSIG_STRICT", "1", 1)) ||
+	    (a->report && setenv("BPFSIG_REPORT", a->report, 1)) ||
 	    env_prepend("LD_PRELOAD", preload))
 		return 1;
 	if (json_output) {

@@ -126,7 +126,7 @@ static int do_help(int argc, char **argv)
 		"Usage: %s [OPTIONS] COMMAND ...\n"
 		"       %s help\n"
 		"\n"
-		"COMMAND := { keygen | sign | verify | show | load | exec |\n"
+		"COMMAND := { keygen | sign | verify | show | load | exec | record |\n"
 		"             key | loader | status | mode | lock | revoke | version }\n"
 		"\n"
 		"  keygen [--bits 2048|3072|4096] [--subject CN] [--days N] -o PREFIX\n"
@@ -134,12 +134,15 @@ static int do_help(int argc, char **argv)
 		"         [--attach-type ATTACH] [-o OUT] RAWFILE\n"
 		"  sign   --key KEY --cert CERT [--hash ALGO] [--btf FILE]...\n"
 		"         [--kconfig FILE] [--detached OUT.sig | -o OUT] OBJ\n"
+		"  sign   --key KEY --cert CERT [--hash ALGO] [-o BUNDLE] MANIFEST\n"
 		"  verify --cert CERT [--type PROG_TYPE [--attach-type ATTACH]] RAWFILE\n"
 		"  verify --cert CERT [--btf FILE]... [--sigs FILE]... [--kconfig FILE] OBJ\n"
 		"  show   FILE\n"
 		"  load   [--sigs FILE]... [--btf FILE] [--allow-unsigned]\n"
 		"         [--pinmaps MAP_DIR] OBJ [PIN_DIR]\n"
-		"  exec   [--sigs FILE]... [--strict] -- CMD [ARGS]...\n"
+		"  exec   [--sigs FILE]... [--strict] [--report FILE] -- CMD [ARGS]...\n"
+		"  record [--out FILE] [--runs N] [--key KEY --cert CERT [--hash ALGO]]\n"
+		"         -- CMD [ARGS]...\n"
 		"  key    { add CERT | list | remove ID }\n"
 		"  loader { sign | add | list | remove } (see 'loader help')\n"
 		"  status\n"
@@ -181,6 +184,7 @@ static const struct cmd cmds[] = {
 	{ "show",	do_show },
 	{ "load",	do_load },
 	{ "exec",	do_exec },
+	{ "record",	do_record },
 	{ "key",	do_key },
 	{ "loader",	do_loader },
 	{ "status",	do_status },

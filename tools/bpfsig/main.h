@@ -64,6 +64,20 @@ const char *secfs_dir(void);
  */
 int secfs_write(const char *name, const void *buf, size_t len,
 		key_serial_t *serial);
+/* --hash ALGO into @opts: 0, or EXIT_USAGE (printed) */
+int hash_option(const char *arg, struct bpfsig_sign_opts *opts);
+/* policy.c: a securityfs file of the module, trailing space cut: 0 or -errno */
+int secfs_read(const char *name, char *buf, size_t len);
+/* 1 a manifest of recorded loads, 0 not, -errno (message printed) */
+int file_is_manifest(const char *path);
+/* exec.c: the preload library's path; @name = @val[:old value] */
+int find_preload(char *buf, size_t len);
+int env_prepend(const char *name, const char *val);
+/* record.c: list a manifest (show), sign one (sign): exit status */
+int show_manifest(const char *path);
+int sign_manifest(const char *path, const char *out,
+		  const struct bpfsig_key *key,
+		  const struct bpfsig_sign_opts *opts);
 /* bpfsig_key__load() with the failure printed */
 struct bpfsig_key *load_key(const char *key_path, const char *cert_path);
 
@@ -73,6 +87,7 @@ int do_verify(int argc, char **argv);
 int do_show(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_exec(int argc, char **argv);
+int do_record(int argc, char **argv);
 int do_key(int argc, char **argv);
 int do_loader(int argc, char **argv);
 int do_status(int argc, char **argv);

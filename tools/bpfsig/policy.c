@@ -54,6 +54,11 @@ static int read_attr(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+int secfs_read(const char *name, char *buf, size_t len)
+{
+	return read_attr(name, buf, len);
+}
+
 /* Why a securityfs access failed, in the module's terms. */
 static const char *why(int err)
 {

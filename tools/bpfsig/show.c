@@ -311,7 +311,10 @@ static int show_help(void)
 		"Usage: %s show FILE\n"
 		"\n"
 		"FILE: a BPF object (programs, whether each is kernel-specific and why,\n"
-		"stored signatures), a signature bundle, or a signed raw program.\n"
+		"stored signatures), a signature bundle (each signature's name; for\n"
+		"recorded loads, where it came from), a manifest of recorded loads\n"
+		"('bpfsig record': each load, the command that made it, its place\n"
+		"and the runs it was seen in), or a signed raw program.\n"
 		"Nothing is verified: see '%s verify'.\n",
 		bin_name, bin_name);
 	return 0;
@@ -331,5 +334,9 @@ int do_show(int argc, char **argv)
 	is_elf = file_is_elf(argv[0]);
 	if (is_elf < 0)
 		return 1;
-	return is_elf ? show_object(argv[0]) : show_raw_or_bundle(argv[0]);
+	if (is_elf)
+		return show_object(argv[0]);
+	if (file_is_manifest(argv[0]) == 1)
+		return show_manifest(argv[0]);
+	return show_raw_or_bundle(argv[0]);
 }

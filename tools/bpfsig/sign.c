@@ -26,10 +26,15 @@ static int sign_help(void)
 	fprintf(stderr,
 		"Usage: %s sign --key KEY --cert CERT [--hash ALGO] [-o OUT] FILE\n"
 		"\n"
+		"FILE is a raw instruction file, a manifest or a BPF ELF object:\n"
+		"\n"
 		"  Raw instruction file (size a multiple of 8):\n"
 		"       --type PROG_TYPE [--attach-type ATTACH]\n"
 		"       OUT (default: FILE, replaced) = instructions || signature.\n"
 		"       An existing signature is replaced, never stacked.\n"
+		"  Manifest of recorded loads ('bpfsig record'):\n"
+		"       OUT (default: MANIFEST.sig) = a signature bundle of its loads,\n"
+		"       for 'bpfsig exec --sigs OUT'.\n"
 		"  BPF ELF object (clang -target bpf):\n"
 		"       [--btf FILE]... [--kconfig FILE] [--detached OUT.sig]\n"
 		"       signs every program, subprograms and libbpf's feature probes\n"
@@ -219,13 +224,7 @@ static int sign_option(int opt, void *args)
 		a->cert_path = optarg;
 		break;
 	case 'H':
-		if (bpfsig_hash_by_name(optarg) < 0) {
-			p_usage("unsupported --hash '%s' (sha256, sha384, sha512)",
-				optarg);
-			return EXIT_USAGE;
-		}
-		a->sopts.hash = optarg;
-		break;
+		return hash_option(optarg, &a->sopts);
 	case 't':
 		a->type_s = optarg;
 		break;
@@ -286,6 +285,31 @@ static int check_file_args(const struct sign_args *a)
 	return EXIT_USAGE;
 }
 
+/* A manifest of recorded loads: its signatures into a bundle */
+static int sign_manifest_file(struct sign_args *a)
+{
+	char *out = NULL;
+	int ret;
+
+	if (a->type_s || a->attach_s || a->btf_cnt || a->kconfig ||
+	    a->detached) {
+		p_usage("sign: %s is a manifest: its loads carry their types; --type, --attach-type, --btf, --kconfig and --detached do not apply",
+			a->path);
+		return EXIT_USAGE;
+	}
+	if (!a->out && asprintf(&out, "%s.sig", a->path) < 0)
+		return 1;
+	a->key = load_key(a->key_path, a->cert_path);
+	if (!a->key) {
+		free(out);
+		return 1;
+	}
+	ret = sign_manifest(a->path, a->out ?: out, a->key, &a->sopts);
+	bpfsig_key__free(a->key);
+	free(out);
+	return ret;
+}
+
 int do_sign(int argc, char **argv)
 {
 	struct sign_args a = { .sopts.sz = sizeof(a.sopts) };
@@ -304,6 +328,11 @@ int do_sign(int argc, char **argv)
 	      check_sign_args(&a);
 	if (ret)
 		goto out;
+	ret = file_is_manifest(a.path);
+	if (ret) {
+		ret = ret < 0 ? 1 : sign_manifest_file(&a);
+		goto out;
+	}
 	a.is_elf = file_is_elf(a.path);
 	ret = a.is_elf < 0 ? 1 : check_file_args(&a);
 	if (ret)

@@ -12,8 +12,13 @@
  * $BPFSIG_SIGS (colon-separated: signed objects or bundles) gets it
  * appended; other loads pass unsigned and are reported on stderr, or are
  * refused with ENOKEY when $BPFSIG_STRICT=1. A load that the kernel's
- * bpfsig refuses is reported on stderr, with the reason (refusal.c). Other
- * calls pass through to the next syscall() (libc's).
+ * bpfsig refuses is reported on stderr, with the reason (refusal.c). At
+ * exit, the loads that found no signature are listed again, with what
+ * became of them (report.c): a loader that falls back silently when a load
+ * is refused is no longer silent. With $BPFSIG_RECORD set ('bpfsig
+ * record'), every load is appended to that file instead (record.c) and
+ * passes to the kernel unchanged. Other calls pass through to the next
+ * syscall() (libc's).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -28,6 +33,7 @@
 #include "libbpfsig_internal.h"
 #include "hook.h"
 #include "refusal.h"
+#include "capture.h"
 
 static struct bpfsig_sigset *sigs;
 static bool strict;
@@ -72,6 +78,7 @@ static long load(int cmd, void *uattr, unsigned int size, bool *unmatched)
 			attr->insn_cnt);
 		*unmatched = true;
 		ret = strict ? -ENOKEY : bpfsig_real_bpf(cmd, uattr, size);
+		bpfsig_unmatched_add(attr, ret, strict);
 	}
 	free(attr);
 	return ret;
@@ -89,7 +96,10 @@ static long preload_bpf(struct bpfsig_hook *hook, int cmd, void *uattr,
 		return bpfsig_real_bpf(cmd, uattr, size);
 	/* the module's counters, to tell its refusals from the kernel's */
 	watch = !bpfsig_refusal_counters(&before);
-	ret = load(cmd, uattr, size, &unmatched);
+	if (bpfsig_recording())
+		ret = bpfsig_record_load(cmd, uattr, size);
+	else
+		ret = load(cmd, uattr, size, &unmatched);
 	if (watch && !(strict && unmatched))
 		bpfsig_refusal_explain(uattr, size, ret, &before);
 	return ret;
@@ -115,6 +125,10 @@ static void preload_init(void)
 	bpfsig_set_print(quiet_print);
 	s = getenv("BPFSIG_STRICT");
 	strict = s && *s && strcmp(s, "0");
+	if (bpfsig_record_init()) {
+		bpfsig_hook_set_global(&hook);
+		return;
+	}
 	sigs = bpfsig_sigset__new();
 	if (!sigs)
 		return;

@@ -55,8 +55,7 @@ static __thread struct {
 	int err;
 } last;
 
-/* FNV-1a of what identifies a load: its name, type and instructions */
-static __u64 load_hash(const union bpf_attr *attr)
+__u64 bpfsig_load_hash(const union bpf_attr *attr)
 {
 	const unsigned char *p = (const void *)(unsigned long)attr->insns;
 	__u64 h = 0xcbf29ce484222325ull;
@@ -182,7 +181,7 @@ void bpfsig_refusal_explain(const void *uattr, unsigned int size, long ret,
 	attr = bpfsig_attr_copy(uattr, size);
 	if (!attr)
 		return;
-	h = load_hash(attr);
+	h = bpfsig_load_hash(attr);
 	if (last.err == err && last.type == attr->prog_type &&
 	    last.insn_cnt == attr->insn_cnt && last.hash == h) {
 		free(attr);

@@ -26,4 +26,9 @@ BPFSIG_INTERNAL void bpfsig_refusal_explain(const void *uattr,
 					    unsigned int size, long ret,
 					    const struct bpfsig_counters *before);
 
+union bpf_attr;
+
+/* FNV-1a of what identifies a load: its name and instructions */
+BPFSIG_INTERNAL __u64 bpfsig_load_hash(const union bpf_attr *attr);
+
 #endif

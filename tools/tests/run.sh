@@ -393,6 +393,77 @@ t "exec: runs the command with the preload library" 0 "libbpfsig-preload.so" "$B
 t "exec: preload reads BPFSIG_SIGS" 0 "s.o" "$B" exec --sigs s.o -- sh -c 'echo $BPFSIG_SIGS'
 t "preload: bad sigs file reported" 0 "bpfsig-preload: prog.bin: ignored" env BPFSIG_SIGS=prog.bin LD_PRELOAD="$TOOLS/preload/libbpfsig-preload.so" true
 
+# ---- record / exec's report (the loads fail: no BPF privileges) ----------------------
+# The loader's capabilities are dropped so that nothing reaches the
+# kernel: its loads fail with EPERM and are recorded all the same.
+L="$TOOLS/build/tests/loads"
+nocap() { setpriv --bounding-set -bpf,-sys_admin,-perfmon,-net_admin "$@"; }
+t "record: usage without a command" 2 "no command given" "$B" record --out r.mf --
+t "record: --key without --cert" 2 "--key and --cert go together" "$B" record --key k.key -- true
+t "record: --runs 0" 2 "--runs takes 1..100" "$B" record --runs 0 -- true
+t "record: a command without loads" 1 "made no BPF_PROG_LOAD" "$B" record --out none.mf -- true
+c "record: nothing written without loads" test ! -e none.mf
+t "record: a failing command" 1 "exited with status 3 in run 1: nothing written" "$B" record --out fail.mf -- sh -c 'exit 3'
+c "record: nothing written for a failing command" test ! -e fail.mf
+t "record: a missing command" 1 "no-such-loader" "$B" record --out fail.mf -- no-such-loader
+mkdir -p fakerec && echo enforce > fakerec/mode
+t "record: refused under enforce" 1 "bpfsig is in enforce mode here" env BPFSIG_SECURITYFS="$W/fakerec" "$B" record --out enf.mf -- "$L" 1
+c "record: nothing written under enforce" test ! -e enf.mf
+t "record: three loads" 0 "recorded 3 loads in 1 run" nocap "$B" record --out r.mf -- "$L" 3
+t "record: failed loads warned about" 0 "load 2 'p1' (type socket_filter) failed while recording: EPERM" nocap "$B" record --out r2.mf -- "$L" 3
+"$B" -j show r.mf > r.json
+c "show: a manifest's entries, each with its origin" json_is r.json \
+	'd["kind"] == "manifest" and [(e["name"], e["load"], e["runs"], e["insn_cnt"], e["prog_type"], e["recorded_errno"]) for e in d["entries"]] == [("p0", 1, 1, 2, "socket_filter", "EPERM"), ("p1", 2, 1, 2, "socket_filter", "EPERM"), ("p2", 3, 1, 2, "socket_filter", "EPERM")] and d["entries"][0]["loader"] == sys.argv[3] + " 3"' "$L"
+t "show: a manifest's origin in text" 0 "from: load 2 of $L 3, in 1 run; refused when recorded: EPERM" "$B" show r.mf
+t "record: runs merge into the manifest" 0 "recorded 6 loads in 2 runs" nocap "$B" record --out r.mf --runs 2 -- "$L" 3
+"$B" -j show r.mf > r.json
+c "record: merged runs counted, no duplicate entries" json_is r.json '[e["runs"] for e in d["entries"]] == [3, 3, 3]'
+t "record: a load that differs per run is not reproducible" 1 \
+	"not reproducible: cannot be signed ahead: 'p0' (type socket_filter, load 1 of $L 2 pid): instruction 0 of 2 differs between runs" \
+	nocap "$B" record --out pid.mf --runs 2 -- "$L" 2 pid
+"$B" -j show pid.mf > pid.json
+c "record: the non-reproducible load left out, the rest kept" json_is pid.json '[(e["name"], e["runs"]) for e in d["entries"]] == [("p1", 2)]'
+mkdir -p elsewhere && cp k.key k.crt elsewhere/
+t "sign: a manifest, with a key from another directory" 0 - "$B" sign --key elsewhere/k.key --cert elsewhere/k.crt r.mf
+"$B" -j show r.mf.sig > rsig.json
+c "sign: one signature per manifest entry, named with its origin" json_is rsig.json \
+	'd["kind"] == "bundle" and [s["name"] for s in d["signatures"]] == ["p%d (load %d of %s 3)" % (i, i + 1, sys.argv[3]) for i in range(3)] and all(s["insn_cnt"] == 2 and s["prog_type"] == "socket_filter" for s in d["signatures"])' "$L"
+t "sign: a manifest takes no --type" 2 "is a manifest" "$B" sign --key k.key --cert k.crt --type xdp -o x.sig r.mf
+t "record --key: a signed bundle at once" 0 "holds 2 signatures" nocap "$B" record --key k.key --cert k.crt --out rk.sig -- "$L" 2
+# p0 and p1 again, from another command line: signatures of their own
+t "record --key: the bundle is added to" 0 "holds 5 signatures" nocap "$B" record --key k.key --cert k.crt --out rk.sig -- "$L" 3
+t "record --key: a bundle signed by another key is refused" 1 "rk.sig: signature 1 ('p0 (load 1 of $L 2)') does not verify with" \
+	nocap "$B" record --key ec.key --cert ec.crt --out rk.sig -- "$L" 1
+# bad input: a truncated or changed manifest or bundle, nothing changed
+head -c 100 r.mf > trunc.mf
+cp r.mf flip.mf && printf '\x01' | dd of=flip.mf bs=1 seek=200 conv=notrunc 2>/dev/null
+head -c 300 r.mf.sig > trunc.sig
+t "show: a truncated manifest" 1 "trunc.mf: malformed manifest: truncated, or its length field is damaged" "$B" show trunc.mf
+t "show: a changed manifest" 1 "flip.mf: malformed manifest: checksum mismatch" "$B" show flip.mf
+t "sign: a changed manifest" 1 "flip.mf: malformed manifest: checksum mismatch" "$B" sign --key k.key --cert k.crt flip.mf
+c "sign: nothing written for a changed manifest" test ! -e flip.mf.sig
+cp trunc.mf trunc.before
+t "record: onto a truncated manifest" 1 "trunc.mf: malformed manifest: truncated" nocap "$B" record --out trunc.mf -- "$L" 1
+c "record: the truncated manifest unchanged" cmp -s trunc.mf trunc.before
+cp trunc.sig trunc.sig.before
+t "record --key: onto a truncated bundle" 1 "trunc.sig: malformed signature bundle (truncated or damaged); nothing changed" \
+	nocap "$B" record --key k.key --cert k.crt --out trunc.sig -- "$L" 1
+c "record --key: the truncated bundle unchanged" cmp -s trunc.sig trunc.sig.before
+t "record: a manifest onto a bundle" 1 "rk.sig: not a manifest of recorded loads" nocap "$B" record --out rk.sig -- "$L" 1
+t "exec: a truncated bundle, before running anything" 1 "trunc.sig: malformed signatures (truncated or damaged)" "$B" exec --sigs trunc.sig -- touch ran
+c "exec: the command did not run" test ! -e ran
+t "exec: an unsigned manifest" 1 "r.mf: an unsigned manifest of recorded loads: sign it first" "$B" exec --sigs r.mf -- true
+ls -A > dir.before
+t "exec: matched loads pass, the unmatched one reported at exit" 0 \
+	"bpfsig-preload:   'p3' (type socket_filter, 2 insns): refused: EPERM (Operation not permitted)" \
+	nocap "$B" exec --sigs r.mf.sig --report rep.txt -- "$L" 4
+c "exec: the report names one load and suggests bpfsig record" \
+	grep -qx "bpfsig-preload: report: 1 BPF_PROG_LOAD without a matching signature (pid [0-9]*: $L 4):" rep.txt
+c "exec --report: the suggestion" grep -q "bpfsig record --out MANIFEST -- CMD" rep.txt
+t "exec: no report when every load matches" 0 - nocap "$B" exec --sigs r.mf.sig -- "$L" 3
+out=$(nocap "$B" exec --sigs r.mf.sig -- "$L" 3 2>&1)
+c "exec: no report when every load matches (output)" bash -c "! grep -q 'report:' <<<\"\$1\"" _ "$out"
+
 # ---- securityfs / keyring ------------------------------------------------------------
 t "status without module" 1 "bpfsig module not loaded" env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" status
 t "mode without module" 1 "bpfsig module not loaded" env BPFSIG_SECURITYFS="$W/nosuchdir" "$B" mode enforce
