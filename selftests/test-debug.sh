@@ -210,12 +210,13 @@ built=1
 	make -s -C "$KDIR" M="$mod/selftests/modules" modules &&
 	# the harness-based VM selftests again, with a longer harness timeout
 	# (debug-timeout.h); stress_test and soak_test have no harness
-	vmt=$(make -s -C selftests --eval 'print-vm-tests: ; @echo $(VM_TESTS)' print-vm-tests) &&
+	vmt=$(make -s -C selftests --eval 'print-vm-tests: ; @echo $(SUITES) $(OTHER)' print-vm-tests) &&
 	hvmt=$(for t in $vmt; do
 		! grep -q kselftest_harness.h "selftests/$t.c" || echo "$out/selftests/$t"; done) &&
 	make -s -C selftests OUT="$out/selftests" \
 		CFLAGS="-O2 -g -include $top/selftests/debug-timeout.h" $hvmt &&
-	cp build/selftests/format_test "$out/selftests/" &&
+	[ -n "$hvmt" ] &&
+	cp build/selftests/format_test build/selftests/loader_helper "$out/selftests/" &&
 	make -s -C selftests/corpus OUT="$out/corpus" \
 		VMLINUZ="$KERNEL_DIR/boot/vmlinuz-$KRELEASE" KCONFIG="$KERNEL_DIR/boot/config-$KRELEASE"
 } >"$log/build.txt" 2>&1 || built=0
