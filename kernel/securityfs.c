@@ -335,6 +335,27 @@ static int revoke_release(struct inode *inode, struct file *file)
 	return sfs_release(inode, file);
 }
 
+/*
+ * A written SHA-256 digest: @prefix, then 64 hex digits (white space
+ * around). 0, -EINVAL, or copy_write()'s error.
+ */
+static int write_digest(struct file *file, const char __user *ubuf,
+			size_t count, const char *prefix, u8 *digest)
+{
+	size_t plen = strlen(prefix);
+	char *buf, *hex;
+	int err = -EINVAL;
+
+	buf = copy_write(file, ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	hex = strim(buf);
+	if (!strncmp(hex, prefix, plen) && strlen(hex) == plen + 64)
+		err = hex2bin(digest, hex + plen, 32) ? -EINVAL : 0;
+	kfree(buf);
+	return err;
+}
+
 /**
  * revoke_write() - refuse a signed statement from now on
  * @file: the open "revoke" file
@@ -349,18 +370,13 @@ static int revoke_release(struct inode *inode, struct file *file)
 static ssize_t revoke_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
-	char *buf, *hex, shown[65];
+	char shown[65];
 	u8 digest[32];
 	int err;
 
-	buf = copy_write(file, ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	hex = strim(buf);
-	err = strlen(hex) == 64 ? hex2bin(digest, hex, 32) : -EINVAL;
-	kfree(buf);
+	err = write_digest(file, ubuf, count, "", digest);
 	if (err)
-		return -EINVAL;
+		return err;
 	err = bpfsig_revoke_add(digest);
 	if (err == -EEXIST)
 		return count;
@@ -517,20 +533,13 @@ static ssize_t loader_remove_write(struct file *file,
 				   const char __user *ubuf, size_t count,
 				   loff_t *ppos)
 {
-	char *buf, *hex, shown[72];
+	char shown[72];
 	u8 digest[32];
 	int err;
 
-	buf = copy_write(file, ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	hex = strim(buf);
-	err = -EINVAL;
-	if (str_has_prefix(hex, "sha256=") && strlen(hex) == 7 + 64)
-		err = hex2bin(digest, hex + 7, 32);
-	kfree(buf);
+	err = write_digest(file, ubuf, count, "sha256=", digest);
 	if (err)
-		return -EINVAL;
+		return err;
 	err = bpfsig_loader_remove(digest);
 	if (err)
 		return err;
