@@ -19,6 +19,13 @@ COMMAND's stdout+stderr arrive on stdout (stdin is /dev/null).
                      0 = none; default none with --shell)
   --mem MB           guest memory (default 2048, env VM_MEM)
   --smp N            guest CPUs (default 2, env VM_SMP)
+  --tcg-thread single|multi
+                     QEMU's TCG: one host thread per guest CPU (multi, the
+                     default) or one for all (single; env VM_TCG_THREAD). Use
+                     single where the guest patches kernel code that its other
+                     CPUs are running (loading and unloading bpfsig under a
+                     stream of loads): multi-threaded TCG (QEMU 7.2) can go on
+                     running the old code (Documentation/vm-testing.md)
   --modules "A B"    modprobe these guest-kernel modules (from build/kernel)
                      before COMMAND; a failure exits 125
   --env NAME=VALUE   export NAME=VALUE to COMMAND (repeatable)
@@ -55,6 +62,7 @@ top=$(cd "$(dirname "$0")/.." && pwd -P)
 timeout_s=${VM_TIMEOUT:-}
 mem=${VM_MEM:-2048}
 smp=${VM_SMP:-2}
+tcg_thread=${VM_TCG_THREAD:-multi}
 modules=""
 out=${VM_OUT_DIR:-$top/build/vm/out}
 append=${VM_APPEND:-}
@@ -72,6 +80,8 @@ while [ $# -gt 0 ]; do
 	--mem=*) mem=${1#*=}; shift ;;
 	--smp) [ $# -ge 2 ] || die "--smp needs a value"; smp=$2; shift 2 ;;
 	--smp=*) smp=${1#*=}; shift ;;
+	--tcg-thread) [ $# -ge 2 ] || die "--tcg-thread needs single or multi"; tcg_thread=$2; shift 2 ;;
+	--tcg-thread=*) tcg_thread=${1#*=}; shift ;;
 	--modules) [ $# -ge 2 ] || die "--modules needs a value"; modules="$modules $2"; shift 2 ;;
 	--modules=*) modules="$modules ${1#*=}"; shift ;;
 	--env) [ $# -ge 2 ] || die "--env needs NAME=VALUE"; envs+=("$2"); shift 2 ;;
@@ -92,6 +102,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || [ $mode = shell ] || { usage >&2; exit 125; }
+case "$tcg_thread" in
+single|multi) ;;
+*) die "--tcg-thread must be single or multi, got '$tcg_thread'" ;;
+esac
 [ -n "$timeout_s" ] || { [ $mode = shell ] && timeout_s=0 || timeout_s=1200; }
 for v in "timeout:$timeout_s" "mem:$mem" "smp:$smp" "loglevel:$loglevel"; do
 	case "${v#*:}" in
@@ -228,7 +242,7 @@ q() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
 cmdline="console=ttyS0 loglevel=$loglevel panic=-1 $append"
 [ "$loglevel" -gt 4 ] || cmdline="quiet $cmdline"
 qargs=(
-	-accel tcg -cpu max -smp "$smp" -m "$mem"
+	-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot -nic none
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"

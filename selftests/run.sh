@@ -58,9 +58,13 @@ selftests/testbed/apply-check.sh 2>&1 | tap
 
 # --- VM -------------------------------------------------------------------
 if [ $host_only = 0 ]; then
-	for phase in main lock-param; do
+	# the soak loads and unloads the module under a stream of loads:
+	# single-threaded TCG (scripts/vm-run.sh --tcg-thread)
+	for phase in main soak lock-param; do
+		tcg=multi
+		[ "$phase" != soak ] || tcg=single
 		scripts/vm-run.sh --timeout 2400 --out "$top/build/selftests/vm-$phase" \
-			--append audit=1 \
+			--append audit=1 --tcg-thread $tcg \
 			-- selftests/vm-tests.sh $phase 2>&1 | tee "$log/vm-$phase.txt" | tap
 		grep -q '^# vm-tests done' "$log/vm-$phase.txt" ||
 			fail_setup "vm_$phase" "the VM tests did not run to the end"

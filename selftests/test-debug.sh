@@ -243,8 +243,10 @@ for t in "${run[@]}"; do
 	echo "# test-debug: $name: ${cmd[*]} (debug kernel, ${VM_MEM} MB)" | tap
 	t0=$(date +%s)
 	set +e
+	tcg=multi
+	[ "$name" != soak ] || tcg=single	# as in run.sh
 	scripts/vm-run.sh --kernel "$KERNEL_DIR" --mem "$VM_MEM" --timeout "$VM_TIMEOUT" \
-		--loglevel 8 --append "$VM_APPEND" --modules sha512_generic \
+		--tcg-thread $tcg --loglevel 8 --append "$VM_APPEND" --modules sha512_generic \
 		--env BPFSIG_KO="$mod/bpfsig.ko" \
 		--env BPFSIG_TEST_MODULES="$mod/selftests/modules" \
 		--env BPFSIG_KDIR="$KERNEL_DIR" --env BPFSIG_CORPUS_DIR="$out/corpus" \

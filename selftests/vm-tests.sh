@@ -3,17 +3,21 @@
 # The in-VM part of the test suite: runs as root inside the test VM
 # (scripts/vm-run.sh), on the pinned Debian kernel. Prints TAP-style
 # "ok"/"not ok" lines that selftests/run.sh counts.
-#   selftests/vm-tests.sh [main|lock-param]
+#   selftests/vm-tests.sh [main|soak|lock-param]
+# soak: the soak alone (selftests/soak.sh), in a boot of its own that
+# selftests/run.sh gives single-threaded TCG (scripts/vm-run.sh
+# --tcg-thread single): it loads and unloads the module, so that ftrace
+# patches bpf_check() and bpf_prog_load() while other CPUs run them.
 # On a kernel other than the pinned one (selftests/kernels.sh):
 # BPFSIG_KO, BPFSIG_TEST_MODULES (directory of the test modules),
 # BPFSIG_KDIR (the kernel's tree, as build/kernel), BPFSIG_LEAN=1 (the
-# module's own suites only: no stress or soak, and no corpus of real programs
+# module's own suites only: no stress, and no corpus of real programs
 # unless BPFSIG_CORPUS_DIR names one), BPFSIG_CORPUS_DIR (the corpus built
 # for this kernel, build/corpus-RELEASE, or on the debug kernel the corpus
 # signed for its BTF: run it, lean or not).
 # On the debug kernel (selftests/test-debug.sh): BPFSIG_SELFTESTS_BIN (the
 # suites built with a longer harness timeout), BPFSIG_NO_STRESS_SOAK=1 (the
-# stress and the soak run in boots of their own).
+# stress runs in a boot of its own, as the soak always does).
 set -u
 phase=${1:-main}
 top=$(pwd)
@@ -34,6 +38,12 @@ run_suite() { # BINARY
 # sha384/sha512 are modules in this kernel; the module's softdep loads them
 # under modprobe, insmod needs them loaded first.
 modprobe -d "$kdir" sha512_generic 2>/dev/null || true
+
+if [ "$phase" = soak ]; then
+	"$top/selftests/soak.sh" 2>&1
+	echo "# vm-tests done"
+	exit 0
+fi
 
 if [ "$phase" = lock-param ]; then
 	# A fresh boot: the module locked from the start. lock_test loads it
@@ -178,10 +188,9 @@ check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0
 run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
 
-# --- stress and soak (Documentation/reliability.md) -------------------------
+# --- stress (Documentation/reliability.md; the soak has a phase of its own) --
 if [ "$lean" = 0 ] && [ "${BPFSIG_NO_STRESS_SOAK:-0}" = 0 ]; then
 	"$top/selftests/stress.sh" 2>&1
-	"$top/selftests/soak.sh" 2>&1
 fi
 
 # --- lock at run time, last: the lock holds until reboot ------------------
