@@ -16,9 +16,13 @@
  *   added to or removed from .bpfsig, a statement revoked or the trusted
  *   set changed since makes the entry stale, and a stale entry is dropped
  *   when met (a miss);
- * - the serial of the .bpfsig key the statement names: on a hit that key
- *   is looked up again in .bpfsig and must be the same key, neither
- *   revoked, invalidated nor expired (key_validate()); else a miss.
+ * - a reference to the .bpfsig key the statement names, found when the
+ *   entry is made: on a hit that key must pass key_validate() (neither
+ *   revoked, invalidated, expired nor dead), a check of its flags that
+ *   searches no keyring. It cannot have left .bpfsig without the
+ *   generation moving: only bpfsig_key_remove() unlinks from .bpfsig (no
+ *   process has write permission on it, keyring.c), and it raises the
+ *   generation; the kernel's key collector unlinks only dead keys.
  *
  * Only the signature verification is skipped on a hit: the statement is
  * checked against the load, its revocation (bpfsig's list and the
@@ -30,9 +34,12 @@
  * At most cache_size entries (module parameter, read-only, default
  * BPFSIG_CACHE_DEFAULT, 0 disables the cache): past that, the least
  * recently used entry is evicted. An entry takes 96 bytes of slab
- * (kmalloc-96): 256 entries, 24 KiB; 65536 at most, 6 MiB. One spinlock guards the hash table
- * and the LRU list; nothing sleeps or allocates under it. Everything is
- * freed when the module is unloaded, after the hooks are gone.
+ * (kmalloc-96): 256 entries, 24 KiB; 65536 at most, 6 MiB. One spinlock
+ * guards the hash table and the LRU list; nothing sleeps or allocates
+ * under it, and key references are dropped once it is released. An entry
+ * keeps its key's memory until it is dropped (stale, or evicted), not the
+ * key's place in .bpfsig. Everything is freed when the module is
+ * unloaded, after the hooks are gone.
  */
 #include <crypto/sha2.h>
 #include <keys/asymmetric-type.h>
@@ -78,7 +85,7 @@ struct cache_entry {
 	struct list_head lru;		/* most recently used first */
 	u8 digest[SHA256_DIGEST_SIZE];	/* of statement || CMS */
 	u64 gen;			/* trust generation of the verification */
-	key_serial_t serial;		/* the .bpfsig key that verified it */
+	struct key *key;		/* the .bpfsig key that verified it */
 };
 
 static DEFINE_HASHTABLE(table, 8);
@@ -124,28 +131,38 @@ static void unlink_entry(struct cache_entry *e)
 	entries--;
 }
 
+/* Not under cache_lock. */
+static void free_entry(struct cache_entry *e)
+{
+	if (e) {
+		key_put(e->key);
+		kfree(e);
+	}
+}
+
 /*
- * The serial of the usable key of .bpfsig that the statement names (its
- * subjectKeyIdentifier, the CMS's sid: bpfsig_cms_check()), or 0 if
- * there is none or it is revoked, invalidated or expired. May sleep.
+ * The usable key of .bpfsig that the statement names (its
+ * subjectKeyIdentifier, the CMS's sid: bpfsig_cms_check()), with a
+ * reference, or NULL if there is none or it is revoked, invalidated or
+ * expired. May sleep.
  */
-static key_serial_t signer_serial(const struct bpfsig_statement *stmt)
+static struct key *signer_key(const struct bpfsig_statement *stmt)
 {
 	struct asymmetric_key_id *id;
-	key_serial_t serial = 0;
 	struct key *key;
 
 	id = asymmetric_key_generate_id(stmt->keyid, stmt->keyid_len, NULL, 0);
 	if (IS_ERR(id))
-		return 0;
+		return NULL;
 	key = find_asymmetric_key(bpfsig_keyring, NULL, id, NULL, false);
 	kfree(id);
 	if (IS_ERR(key))
-		return 0;
-	if (!key_validate(key))
-		serial = key->serial;
-	key_put(key);
-	return serial;
+		return NULL;
+	if (key_validate(key)) {
+		key_put(key);
+		return NULL;
+	}
+	return key;
 }
 
 /**
@@ -153,50 +170,36 @@ static key_serial_t signer_serial(const struct bpfsig_statement *stmt)
  * @blob: a parsed blob whose CMS keeps to the profile
  * @gen: the trust generation now, read before this call
  *
- * Counts a hit or a miss. A stale entry, or one whose key is gone or no
- * longer usable, is dropped (a miss).
+ * Counts a hit or a miss. A stale entry, or one whose key is no longer
+ * usable, is dropped (a miss).
  *
  * Return: true if the CMS signature of @blob verified against a key of
- * .bpfsig under trust generation @gen, and that key is still there and
- * usable: the verification can be skipped.
+ * .bpfsig under trust generation @gen, and that key is still usable: the
+ * verification can be skipped.
  */
 bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 	struct cache_entry *e, *stale = NULL;
-	key_serial_t serial = 0;
+	bool hit = false;
 
 	if (!READ_ONCE(cache_size))
 		return false;
 	blob_digest(blob, digest);
 	spin_lock(&cache_lock);
 	e = find(digest);
-	if (e && e->gen == gen) {
+	/* key_validate() reads the key's flags and expiry: no lock, no sleep. */
+	if (e && e->gen == gen && !key_validate(e->key)) {
 		list_move(&e->lru, &lru);
-		serial = e->serial;
+		hit = true;
 	} else if (e) {
 		unlink_entry(e);
 		stale = e;
 	}
 	spin_unlock(&cache_lock);
-	kfree(stale);
-	if (serial && signer_serial(blob->stmt) == serial) {
-		atomic64_inc(&hits);
-		return true;
-	}
-	if (serial) {
-		/* Its key is gone or unusable: forget it. */
-		spin_lock(&cache_lock);
-		e = find(digest);
-		if (e && e->serial == serial)
-			unlink_entry(e);
-		else
-			e = NULL;
-		spin_unlock(&cache_lock);
-		kfree(e);
-	}
-	atomic64_inc(&misses);
-	return false;
+	free_entry(stale);
+	atomic64_inc(hit ? &hits : &misses);
+	return hit;
 }
 
 /**
@@ -220,8 +223,8 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 		return;
 	blob_digest(blob, e->digest);
 	e->gen = gen;
-	e->serial = signer_serial(blob->stmt);
-	if (!e->serial) {
+	e->key = signer_key(blob->stmt);
+	if (!e->key) {
 		kfree(e);
 		return;
 	}
@@ -238,7 +241,7 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 	list_add(&e->lru, &lru);
 	entries++;
 	spin_unlock(&cache_lock);
-	kfree(old);
+	free_entry(old);
 }
 
 /**
@@ -260,11 +263,15 @@ void bpfsig_cache_show(struct seq_file *m)
 void bpfsig_cache_exit(void)
 {
 	struct cache_entry *e, *tmp;
+	LIST_HEAD(gone);
 
 	spin_lock(&cache_lock);
 	list_for_each_entry_safe(e, tmp, &lru, lru) {
-		unlink_entry(e);
-		kfree(e);
+		hash_del(&e->hash);
+		list_move(&e->lru, &gone);
+		entries--;
 	}
 	spin_unlock(&cache_lock);
+	list_for_each_entry_safe(e, tmp, &gone, lru)
+		free_entry(e);
 }

@@ -21,19 +21,112 @@
 #include <crypto/sha2.h>
 #include <keys/system_keyring.h>
 #include <linux/filter.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/verification.h>
 #include "bpfsig.h"
 
 static struct crypto_shash *tfms[BPFSIG_HASH_SHA512 + 1];
 
+/*
+ * The SHA-256 drivers x86 kernels have had, fastest first on the CPUs they
+ * were written for (their crypto priorities say so). Under emulation, or on
+ * a CPU whose SIMD units are slow, that order can be wrong: the module
+ * times each one it can allocate, as the kernel times its RAID-6 and XOR
+ * routines (lib/raid6/algos.c, crypto/xor.c), and keeps the fastest.
+ */
+static const char *const sha256_drivers[] = {
+	"sha256-ni", "sha256-avx2", "sha256-avx", "sha256-ssse3",
+	"sha256-generic",
+};
+
+#define SPEED_BUF_SIZE	SZ_16K
+#define SPEED_ROUNDS	4	/* 64 KiB hashed per trial */
+#define SPEED_TRIALS	3	/* the best of them counts */
+
+/* Nanoseconds for hashing SPEED_ROUNDS * SPEED_BUF_SIZE bytes, best trial. */
+static u64 hash_speed(struct crypto_shash *tfm, const u8 *buf)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	u64 best = U64_MAX, t;
+	int trial, round, err = 0;
+	SHASH_DESC_ON_STACK(desc, tfm);
+
+	desc->tfm = tfm;
+	for (trial = 0; trial < SPEED_TRIALS && !err; trial++) {
+		t = ktime_get_ns();
+		err = crypto_shash_init(desc);
+		for (round = 0; round < SPEED_ROUNDS && !err; round++)
+			err = crypto_shash_update(desc, buf, SPEED_BUF_SIZE);
+		if (!err)
+			err = crypto_shash_final(desc, digest);
+		best = min(best, ktime_get_ns() - t);
+		cond_resched();
+	}
+	shash_desc_zero(desc);
+	return err ? U64_MAX : max_t(u64, best, 1);
+}
+
+/*
+ * The fastest SHA-256 driver, measured: each of sha256_drivers[] the
+ * kernel has, and whatever answers to "sha256" (another architecture's,
+ * or the library-backed one of newer kernels). NULL if none allocates.
+ * Logs the figures.
+ */
+static struct crypto_shash *fastest_sha256(void)
+{
+	struct crypto_shash *best = NULL, *tfm;
+	u64 best_ns = U64_MAX, ns;
+	char line[256];
+	size_t n = 0;
+	unsigned int i;
+	u8 *buf;
+
+	buf = kmalloc(SPEED_BUF_SIZE, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	memset(buf, 0x5a, SPEED_BUF_SIZE);
+	line[0] = 0;
+	for (i = 0; i <= ARRAY_SIZE(sha256_drivers); i++) {
+		const char *name = i < ARRAY_SIZE(sha256_drivers) ?
+				   sha256_drivers[i] : "sha256";
+
+		tfm = crypto_alloc_shash(name, 0, 0);
+		if (IS_ERR(tfm))
+			continue;
+		/* "sha256" is one of the above, already timed, or another. */
+		if (i == ARRAY_SIZE(sha256_drivers) && best &&
+		    strstr(line, crypto_shash_driver_name(tfm))) {
+			crypto_free_shash(tfm);
+			continue;
+		}
+		ns = hash_speed(tfm, buf);
+		n += scnprintf(line + n, sizeof(line) - n, "%s%s %llu MB/s",
+			       n ? ", " : "", crypto_shash_driver_name(tfm),
+			       div64_u64((u64)SPEED_ROUNDS * SPEED_BUF_SIZE *
+					 1000, ns));
+		if (ns < best_ns) {
+			swap(best, tfm);
+			best_ns = ns;
+		}
+		if (tfm)
+			crypto_free_shash(tfm);
+	}
+	kfree(buf);
+	if (best)
+		pr_info("sha256 drivers measured: %s\n", line);
+	return best;
+}
+
 /**
  * bpfsig_gate_init() - allocate the hash transforms
  *
- * SHA-256 is required; SHA-384 and SHA-512 are optional (statements using
- * a missing one get ENOPKG). Each is the highest-priority driver the
- * kernel has for it once the x86 SIMD module is loaded.
+ * SHA-256 is required: the fastest driver the kernel has, measured
+ * (fastest_sha256()). SHA-384 and SHA-512 are optional (statements using
+ * a missing one get ENOPKG): the highest-priority driver.
  *
  * Return: 0, or the error of crypto_alloc_shash("sha256"): -ENOENT when the
  * kernel has no SHA-256, -ENOMEM.
@@ -44,17 +137,20 @@ int bpfsig_gate_init(void)
 
 	/*
 	 * The SIMD and SHA-NI drivers of the sha256-ssse3 module (sha256-ni,
-	 * -avx2, -avx, -ssse3) outrank sha256-generic, but the crypto API
-	 * loads no module for "sha256" while the built-in generic driver
-	 * answers: ask for that module by name first (MODULE_SOFTDEP does the
-	 * same under modprobe; this also covers insmod). Harmless if it is
-	 * missing or the CPU lacks SSSE3.
+	 * -avx2, -avx, -ssse3) are candidates only once that module is
+	 * loaded, and the crypto API loads no module for a driver name it
+	 * already has: ask for the module by name first (MODULE_SOFTDEP
+	 * does the same under modprobe; this also covers insmod). Harmless
+	 * if it is missing or the CPU lacks SSSE3.
 	 */
 	if (IS_ENABLED(CONFIG_CRYPTO_SHA256_SSSE3))
 		crypto_has_shash("sha256-ssse3", 0, 0);
+	tfms[BPFSIG_HASH_SHA256] = fastest_sha256();
 	for (algo = BPFSIG_HASH_SHA256; algo <= BPFSIG_HASH_SHA512; algo++) {
 		struct crypto_shash *tfm;
 
+		if (tfms[algo])
+			continue;
 		tfm = crypto_alloc_shash(bpfsig_hash_name(algo), 0, 0);
 		if (IS_ERR(tfm)) {
 			if (algo == BPFSIG_HASH_SHA256)
