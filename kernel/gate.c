@@ -70,6 +70,21 @@ static u64 hash_speed(struct crypto_shash *tfm, const u8 *buf)
 	return err ? U64_MAX : max_t(u64, best, 1);
 }
 
+/* Is @tfm's driver one of the "NAME N MB/s" items of @line? */
+static bool timed(const char *line, struct crypto_shash *tfm)
+{
+	const char *name = crypto_shash_driver_name(tfm);
+	size_t n = strlen(name);
+	const char *p = line;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == line || p[-1] == ' ') && p[n] == ' ')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 /*
  * The fastest SHA-256 driver, measured: each of sha256_drivers[] the
  * kernel has, and whatever answers to "sha256" (another architecture's,
@@ -98,8 +113,7 @@ static struct crypto_shash *fastest_sha256(void)
 		if (IS_ERR(tfm))
 			continue;
 		/* "sha256" is one of the above, already timed, or another. */
-		if (i == ARRAY_SIZE(sha256_drivers) && best &&
-		    strstr(line, crypto_shash_driver_name(tfm))) {
+		if (i == ARRAY_SIZE(sha256_drivers) && timed(line, tfm)) {
 			crypto_free_shash(tfm);
 			continue;
 		}

@@ -467,6 +467,37 @@ static inline bool log_has(const char *re)
 	return log_count(re) > 0;
 }
 
+/* Is audit on (audit=1 on the kernel command line)? */
+static inline bool audit_on(void)
+{
+	char cmdline[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = 0;
+		fclose(f);
+	}
+	return strstr(cmdline, "audit=1") != NULL;
+}
+
+/*
+ * An audit record reaches the kernel log through kauditd, a moment after
+ * the decision's own line (70 ms once on 6.12, with kauditd busy): wait up
+ * to 3 s for a line matching @re.
+ */
+static inline bool record_has(const char *re)
+{
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		if (log_has(re))
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
 /*
  * One TAP line "ok N SUITE.NAME [# comment]" of the C programs that are not
  * kselftest harnesses (stress_test, soak_test); @fmt may be NULL.

@@ -242,6 +242,14 @@ TEST_F(loader, allowed_type_loads_verdict_loader)
 		 "bpfsig: action=allow verdict=loader errno=0 stage=verifier .* prog_type=8 insn_cnt=2 .* loader=trusted loader_digest=%s loader_path=%s$",
 		 self->hex, self->exe);
 	EXPECT_TRUE(log_has(re)) TH_LOG("no line %s", re);
+	if (!audit_on()) {
+		TH_LOG("audit=1 not on the kernel command line: no record to check");
+		return;
+	}
+	snprintf(re, sizeof(re),
+		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=allow verdict=loader errno=0 mode=enforce stage=verifier pid=[0-9]+ uid=0 comm=\"loader\" prog_type=8 insn_cnt=2 .* loader=trusted loader_digest=%s loader_path=\"%s\"$",
+		 self->hex, self->exe);
+	EXPECT_TRUE(record_has(re)) TH_LOG("no record %s", re);
 }
 
 /* Another type: refused with EPROTOTYPE at the verifier stage. */
@@ -259,6 +267,14 @@ TEST_F(loader, other_type_refused_eprototype)
 		 "bpfsig: action=deny verdict=loader_type errno=%d stage=verifier .* prog_type=1 .* loader=type_not_allowed loader_digest=%s loader_path=%s$",
 		 EPROTOTYPE, self->hex, self->exe);
 	EXPECT_TRUE(log_has(re)) TH_LOG("no line %s", re);
+	if (!audit_on()) {
+		TH_LOG("audit=1 not on the kernel command line: no record to check");
+		return;
+	}
+	snprintf(re, sizeof(re),
+		 "audit: type=1316 audit\\([0-9.:]+\\): op=bpfsig action=deny verdict=loader_type errno=%d mode=enforce stage=verifier pid=[0-9]+ uid=0 comm=\"loader\" prog_type=1 .* loader=type_not_allowed loader_digest=%s loader_path=\"%s\"$",
+		 EPROTOTYPE, self->hex, self->exe);
+	EXPECT_TRUE(record_has(re)) TH_LOG("no record %s", re);
 }
 
 /* attach=: the expected attach type must be listed too. */

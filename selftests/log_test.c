@@ -9,36 +9,6 @@
 #include "kselftest_harness.h"
 #include "common.h"
 
-static bool audit_on(void)
-{
-	char cmdline[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(cmdline, sizeof(cmdline), f))
-			cmdline[0] = 0;
-		fclose(f);
-	}
-	return strstr(cmdline, "audit=1") != NULL;
-}
-
-/*
- * An audit record reaches the kernel log through kauditd, a moment after
- * the decision's own line (70 ms once on 6.12, with kauditd busy): wait up
- * to 3 s for it.
- */
-static bool record_has(const char *re)
-{
-	int i;
-
-	for (i = 0; i < 60; i++) {
-		if (log_has(re))
-			return true;
-		usleep(50 * 1000);
-	}
-	return false;
-}
-
 /* The key id of test key @name, in hex, into @hex (65 bytes); 0 or -1. */
 static int keyid_hex(const char *name, char *hex)
 {
