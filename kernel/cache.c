@@ -24,12 +24,14 @@
  *   process has write permission on it, keyring.c), and it raises the
  *   generation; the kernel's key collector unlinks only dead keys.
  *
- * Only the signature verification is skipped on a hit: the statement is
- * checked against the load, its revocation (bpfsig's list and the
- * kernel's .blacklist) and the digest of the instructions are checked at
- * every verdict as before. Signatures verified by the kernel's own
- * keyrings (trust=bpfsig+system) are not cached: those keyrings change
- * without the generation.
+ * Only the profile check and the signature verification are skipped on a
+ * hit (the bytes are those that passed them): the statement is checked
+ * against the load at both stages, and its revocation (bpfsig's list and
+ * the kernel's .blacklist) and the digest of the instructions at every
+ * verdict, as before. An entry is made only for a statement not revoked
+ * then; a revocation through bpfsig raises the generation. Signatures
+ * verified by the kernel's own keyrings (trust=bpfsig+system) are not
+ * cached: those keyrings change without the generation.
  *
  * At most cache_size entries (module parameter, read-only, default
  * BPFSIG_CACHE_DEFAULT, 0 disables the cache): past that, the least
@@ -167,7 +169,8 @@ static struct key *signer_key(const struct bpfsig_statement *stmt)
 
 /**
  * bpfsig_cache_lookup() - was this signature verified under these keys?
- * @blob: a parsed blob whose CMS keeps to the profile
+ * @blob: a parsed blob; only a blob whose CMS kept to the profile is ever
+ *	added, so a hit means the same bytes did
  * @gen: the trust generation now, read before this call
  *
  * Counts a hit or a miss. A stale entry, or one whose key is no longer

@@ -236,29 +236,9 @@ static int verify_with_trusted(const void *data, size_t len, const void *sig,
 	return -EBADMSG;
 }
 
-/*
- * A signature already verified with a key of .bpfsig under the trust
- * generation of now, whose key is still there and usable, is not verified
- * again (cache.c); only those verified with a key of .bpfsig are cached.
- */
-static int verify_cms(const struct bpfsig_blob *blob)
-{
-	u64 gen = bpfsig_trust_gen();
-	bool own;
-	int err;
-
-	if (bpfsig_cache_lookup(blob, gen))
-		return 0;
-	err = verify_with_trusted(blob->stmt, BPFSIG_STATEMENT_SIZE,
-				  blob->sig, blob->sig_len, &own);
-	if (!err && own)
-		bpfsig_cache_add(blob, gen);
-	return err;
-}
-
 /**
  * bpfsig_verify_detached() - verify a detached CMS signature over @data
- *	with the keys that sign programs (see verify_cms()), never cached
+ *	with the keys that sign programs (see check_signature()), never cached
  * @data: the signed bytes
  * @len: their length
  * @sig: the CMS signature, DER
@@ -296,6 +276,35 @@ static int check_revoked(const struct bpfsig_statement *stmt)
 	return err ? -ENOMEM : 0;
 }
 
+/*
+ * Checks 3 to 5 for a region not verified earlier in this load. A
+ * signature verified before with a key of .bpfsig, under the trust
+ * generation of now and whose key is still usable (cache.c), is not
+ * checked again: its bytes, equal to those of that verification, kept to
+ * the profile then. Such a hit at the syscall stage (@early) ends the
+ * checks there, since that stage may only refuse and check 5 runs again at
+ * the verdict, at the verifier stage. A signature is remembered once it
+ * verified with a key of .bpfsig and its statement is not revoked.
+ */
+static int check_signature(const struct bpfsig_blob *blob, bool early)
+{
+	u64 gen = bpfsig_trust_gen();
+	bool own = false;
+	int err;
+
+	if (bpfsig_cache_lookup(blob, gen))
+		return early ? 0 : check_revoked(blob->stmt);
+	err = bpfsig_cms_check(blob);
+	if (!err)
+		err = verify_with_trusted(blob->stmt, BPFSIG_STATEMENT_SIZE,
+					  blob->sig, blob->sig_len, &own);
+	if (!err)
+		err = check_revoked(blob->stmt);
+	if (!err && own)
+		bpfsig_cache_add(blob, gen);
+	return err;
+}
+
 /**
  * bpfsig_check_tail() - checks 1 to 5, on the tail of an instruction buffer
  * @tail: the last @tail_len bytes of the buffer
@@ -306,10 +315,11 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  * @blob: filled in when the appended region parses
  * @d: the decision; when the appended region parses, its instruction count
  *	becomes the program's own, and its appendix length and key id are
- *	filled in
- * @sig_verified: this very region's signature was verified under the
- *	trust generation of now (inflight.c): skip the verification of
- *	check 4 (not the profile check)
+ *	filled in; at its syscall stage, check 5 is left to the verifier
+ *	stage when the signature was verified before (check_signature())
+ * @sig_verified: this very region passed checks 3 and 4 at the syscall
+ *	stage of this load, under the trust generation of now (inflight.c):
+ *	skip them
  *
  * Return: 0 if the signature is valid for a statement describing this load,
  * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or
@@ -335,23 +345,9 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 				     expected_attach_type);
 	if (err)
 		return err;
-	err = bpfsig_cms_check(blob);
-	if (err)
-		return err;
-	if (!sig_verified) {
-		err = verify_cms(blob);
-		if (err)
-			return err;
-	}
-	return check_revoked(blob->stmt);
-}
-
-/* Checks 4 and 5 again, for a verdict about to be made. */
-static int recheck_signature(const struct bpfsig_blob *blob)
-{
-	int err = verify_cms(blob);
-
-	return err ? err : check_revoked(blob->stmt);
+	if (sig_verified)
+		return check_revoked(blob->stmt);
+	return check_signature(blob, d->stage == BPFSIG_STAGE_SYSCALL);
 }
 
 /* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
@@ -401,7 +397,7 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
  * @blob: filled in when the appended region parses; the caller strips it
  * @d: the decision
  *
- * Skips the signature verification (check 4) when the syscall stage of
+ * Skips check 4 (profile and signature) when the syscall stage of
  * this same load verified a region equal to this one byte for byte, under
  * the trust generation of now and with trust=bpfsig (with bpfsig+system,
  * the kernel's keyrings change without the generation). A verdict stands
@@ -444,7 +440,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	while (!err && bpfsig_trust_gen() != gen) {
 		gen = bpfsig_trust_gen();
 		d->sig_reused = false;
-		err = recheck_signature(blob);
+		err = check_signature(blob, false);
 	}
 	return err;
 }

@@ -7,13 +7,14 @@
  * copy. When the syscall stage has verified a region's signature, it keeps
  * the region here, with the trust generation it was verified under, keyed
  * by the loading task, until that task's bpf_prog_load() returns. The
- * verifier stage relies on that verification only if the kernel's copy of
- * the region is the same, byte for byte, and the trust generation has not
- * moved since (policy.c): the same bytes under the same trusted keys give
- * the same verdict. The caller can stall its load between the two stages
- * for as long as it likes; a key removed meanwhile moves the generation.
- * Everything else (statement against the load, revocation, the digest of
- * the kernel's instructions) is checked again in full.
+ * verifier stage relies on that verification (the CMS profile and the
+ * signature) only if the kernel's copy of the region is the same, byte for
+ * byte, and the trust generation has not moved since (policy.c): the same
+ * bytes under the same trusted keys give the same verdict. The caller can
+ * stall its load between the two stages for as long as it likes; a key
+ * removed meanwhile moves the generation. Everything else (statement
+ * against the load, revocation, the digest of the kernel's instructions)
+ * is checked again in full.
  */
 #include <linux/list.h>
 #include <linux/sched.h>

@@ -158,9 +158,14 @@ TEST_F(cache, statement_revoked_ekeyrevoked)
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EKEYREVOKED,
 		    "revoked", 1);
 	cache_read(&c1);
-	/* Verified again under the new generation, then a hit: refused both times. */
-	EXPECT_EQ(1, c1.misses - c0.misses);
-	EXPECT_EQ(1, c1.hits - c0.hits);
+	/*
+	 * The stale entry dropped, verified again under the new generation
+	 * and refused at the syscall stage both times: a revoked statement
+	 * is never remembered.
+	 */
+	EXPECT_EQ(2, c1.misses - c0.misses);
+	EXPECT_EQ(0, c1.hits - c0.hits);
+	EXPECT_EQ(c0.entries - 1, c1.entries);
 }
 
 /*
