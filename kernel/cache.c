@@ -8,9 +8,10 @@
  * per cgroup, per interface; daemons restarting): its statement and CMS
  * are the same bytes each time, and so is the result of their public-key
  * verification while the trusted keys stay the same. An entry remembers
- * that the CMS signature over a statement, both named by the SHA-256 of
- * their bytes (statement || CMS, contiguous in the appended region),
- * verified against a key of .bpfsig, with:
+ * that the CMS signature over a statement verified against a key of
+ * .bpfsig; it holds the statement and CMS bytes themselves (contiguous in
+ * the appended region), and a lookup compares them byte for byte, so that
+ * finding an entry costs no hash of them. With it:
  *
  * - the trust generation read before that verification (policy.c): a key
  *   added to or removed from .bpfsig, a statement revoked or the trusted
@@ -35,15 +36,16 @@
  *
  * At most cache_size entries (module parameter, read-only, default
  * BPFSIG_CACHE_DEFAULT, 0 disables the cache): past that, the least
- * recently used entry is evicted. An entry takes 96 bytes of slab
- * (kmalloc-96): 256 entries, 24 KiB; 65536 at most, 6 MiB. One spinlock
- * guards the hash table and the LRU list; nothing sleeps or allocates
- * under it, and key references are dropped once it is released. An entry
- * keeps its key's memory until it is dropped (stale, or evicted), not the
- * key's place in .bpfsig. Everything is freed when the module is
- * unloaded, after the hooks are gone.
+ * recently used entry is evicted. An entry takes 56 bytes and the
+ * statement and CMS it holds (about 500 bytes with RSA-2048, at most
+ * 1,152): one kmalloc-1k object, kmalloc-2k for a CMS of over 840 bytes.
+ * 256 entries take 256 KiB; 16384 at most, 16 MiB (32 MiB with CMS blobs
+ * that large). One spinlock guards the hash table and the LRU list;
+ * nothing sleeps or allocates under it, and key references are dropped
+ * once it is released. An entry keeps its key's memory until it is dropped
+ * (stale, or evicted), not the key's place in .bpfsig. Everything is freed
+ * when the module is unloaded, after the hooks are gone.
  */
-#include <crypto/sha2.h>
 #include <keys/asymmetric-type.h>
 #include <linux/atomic.h>
 #include <linux/err.h>
@@ -51,6 +53,7 @@
 #include <linux/key.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -58,7 +61,7 @@
 #include "bpfsig.h"
 
 #define BPFSIG_CACHE_DEFAULT	256
-#define BPFSIG_CACHE_MAX	65536
+#define BPFSIG_CACHE_MAX	16384
 
 static unsigned int cache_size = BPFSIG_CACHE_DEFAULT;
 
@@ -80,14 +83,15 @@ static const struct kernel_param_ops cache_size_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(cache_size, &cache_size_ops, &cache_size, 0444);
-MODULE_PARM_DESC(cache_size, "Verified signatures remembered, 0-65536 (default: 256; 0: none)");
+MODULE_PARM_DESC(cache_size, "Verified signatures remembered, 0-16384 (default: 256; 0: none)");
 
 struct cache_entry {
 	struct hlist_node hash;
 	struct list_head lru;		/* most recently used first */
-	u8 digest[SHA256_DIGEST_SIZE];	/* of statement || CMS */
 	u64 gen;			/* trust generation of the verification */
 	struct key *key;		/* the .bpfsig key that verified it */
+	u32 len;			/* of bytes[] */
+	u8 bytes[];			/* statement || CMS */
 };
 
 static DEFINE_HASHTABLE(table, 8);
@@ -99,28 +103,36 @@ static atomic64_t hits;
 static atomic64_t misses;
 static atomic64_t evictions;
 
-/* The name of a signature: SHA-256 of the statement and the CMS bytes. */
-static void blob_digest(const struct bpfsig_blob *blob, u8 *digest)
+/* The statement and CMS of @blob: contiguous in the appended region. */
+static const u8 *blob_bytes(const struct bpfsig_blob *blob, u32 *len)
 {
-	sha256((const u8 *)blob->stmt, BPFSIG_STATEMENT_SIZE + blob->sig_len,
-	       digest);
+	*len = BPFSIG_STATEMENT_SIZE + blob->sig_len;
+	return (const u8 *)blob->stmt;
 }
 
-static u32 bucket_key(const u8 *digest)
+/*
+ * The bucket: the first bytes of the statement's program digest. Only
+ * signatures that verified are ever entered, so no one chooses where
+ * entries fall.
+ */
+static u32 bucket_key(const struct bpfsig_blob *blob)
 {
 	u32 k;
 
-	memcpy(&k, digest, sizeof(k));
+	memcpy(&k, blob->stmt->digest, sizeof(k));
 	return k;
 }
 
 /* Under cache_lock. */
-static struct cache_entry *find(const u8 *digest)
+static struct cache_entry *find(const struct bpfsig_blob *blob)
 {
 	struct cache_entry *e;
+	const u8 *bytes;
+	u32 len;
 
-	hash_for_each_possible(table, e, hash, bucket_key(digest))
-		if (!memcmp(e->digest, digest, SHA256_DIGEST_SIZE))
+	bytes = blob_bytes(blob, &len);
+	hash_for_each_possible(table, e, hash, bucket_key(blob))
+		if (e->len == len && !memcmp(e->bytes, bytes, len))
 			return e;
 	return NULL;
 }
@@ -182,15 +194,13 @@ static struct key *signer_key(const struct bpfsig_statement *stmt)
  */
 bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
 {
-	u8 digest[SHA256_DIGEST_SIZE];
 	struct cache_entry *e, *stale = NULL;
 	bool hit = false;
 
 	if (!READ_ONCE(cache_size))
 		return false;
-	blob_digest(blob, digest);
 	spin_lock(&cache_lock);
-	e = find(digest);
+	e = find(blob);
 	/* key_validate() reads the key's flags and expiry: no lock, no sleep. */
 	if (e && e->gen == gen && !key_validate(e->key)) {
 		list_move(&e->lru, &lru);
@@ -218,13 +228,17 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 {
 	struct cache_entry *e, *old = NULL;
 	unsigned int max = READ_ONCE(cache_size);
+	const u8 *bytes;
+	u32 len;
 
 	if (!max)
 		return;
-	e = kmalloc(sizeof(*e), GFP_KERNEL);
+	bytes = blob_bytes(blob, &len);
+	e = kmalloc(struct_size(e, bytes, len), GFP_KERNEL);
 	if (!e)
 		return;
-	blob_digest(blob, e->digest);
+	e->len = len;
+	memcpy(e->bytes, bytes, len);
 	e->gen = gen;
 	e->key = signer_key(blob->stmt);
 	if (!e->key) {
@@ -232,7 +246,7 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 		return;
 	}
 	spin_lock(&cache_lock);
-	old = find(e->digest);
+	old = find(blob);
 	if (old) {
 		unlink_entry(old);
 	} else if (entries >= max) {
@@ -240,7 +254,7 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 		unlink_entry(old);
 		atomic64_inc(&evictions);
 	}
-	hash_add(table, &e->hash, bucket_key(e->digest));
+	hash_add(table, &e->hash, bucket_key(blob));
 	list_add(&e->lru, &lru);
 	entries++;
 	spin_unlock(&cache_lock);

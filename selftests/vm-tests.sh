@@ -103,6 +103,13 @@ else
 	check bad_trust_param_refused_einval sh -c "grep -q 'Invalid parameters' /tmp/err && dmesg | grep -q \"bpfsig: \\\`system' invalid for parameter \\\`trust'\""
 fi
 
+if insmod "$ko" cache_size=16385 2>/tmp/err; then
+	not_ok cache_size_above_max_refused; rmmod bpfsig
+else
+	check cache_size_above_max_refused_erange sh -c "grep -q 'Numerical result out of range' /tmp/err && dmesg | grep -q \"bpfsig: \\\`16385' invalid for parameter \\\`cache_size'\""
+fi
+check cache_size_max_loads sh -c "insmod '$ko' cache_size=16384 && grep -q '^cache_size 16384\$' $SFS/stats && rmmod bpfsig"
+
 # --- enforce: the main suites ----------------------------------------------
 check module_loads_enforce insmod "$ko" mode=enforce
 expect_eq param_mode_enforce enforce "$(cat $SFS/mode)"
