@@ -53,6 +53,9 @@ done
 # --- the tools against the spec: an independent signer, byte for byte ------
 selftests/spec_test.sh 2>&1 | tap
 
+# --- the emulator-fault detector that kernels.sh relies on ----------------
+selftests/tcg_stale_test.sh 2>&1 | tap
+
 # --- bpfsig-apply's reading of /etc/bpfsig ----------------------------------
 selftests/testbed/apply-check.sh 2>&1 | tap
 
