@@ -89,6 +89,8 @@ if [ $host_only = 0 ]; then
 		grep -q '^# vm-tests done' "$log/vm-$phase.txt" ||
 			fail_setup "vm_$phase" "the VM tests did not run to the end"
 	done
+	# the benchmark's smoke run (a measurement: its targets are not tested)
+	selftests/bench_smoke.sh 2>&1 | tee "$log/bench-smoke.tap" | tap
 	# the module's suites on every other kernel of scripts/kernels.list
 	selftests/kernels.sh 2>&1 | tee "$log/kernels.txt" | tap
 fi
