@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpfsig benchmark, side by side with the kernel's own BPF signatures
+ * (attr.signature, 6.18+): one kernel that has both (7.3), one boot, the
+ * same programs. Built against that kernel's UAPI headers
+ * (scripts/mainline-tools.sh); runs as root in the VM with bpfsig loaded and
+ * the trusted key enrolled in .bpfsig (bench/mainline/run-vm.sh).
+ *
+ *   mainline --keys DIR --keyring SERIAL --rounds N --sizes N,N,...
+ *            [--valid-max N] --out CSV --samples CSV
+ *
+ * For each size, a straight-line socket filter of that many instructions
+ * (distinct per size), loaded in rounds, every case once per round in
+ * turn, so that the host's drift falls on all cases alike:
+ *   unsigned          mode off, nothing appended
+ *   mainline          mode off: attr.signature, a PKCS#7 signature by the
+ *                     trusted key over the instructions, keyring .bpfsig
+ *                     (the kernel's check alone)
+ *   mainline-enforce  the same load with bpfsig enforcing (verdict mainline)
+ *   bpfsig            enforce: the bpfsig appendix by the same key (its
+ *                     first load verifies the signature, later ones hit the
+ *                     cache)
+ *   bpfsig-first      enforce: each round another program of the same size
+ *                     and shape (other immediates), signed the same way:
+ *                     every load verifies its signature, as a first load
+ *   bad-mainline      mode off: the mainline signature with its last byte
+ *                     (the RSA signature's) flipped: the kernel refuses it
+ *   bad-bpfsig        enforce: the appendix with the CMS's last byte
+ *                     flipped: bpfsig refuses it at the syscall stage
+ * Sizes marked refusal-only (--valid-max) get only the two bad cases.
+ * Every answer is checked (accepted, or the errno of the first answer of
+ * the case for every later one); any other answer stops the run.
+ * --out: case,insns,loads,errno,median_ns,p10_ns,p90_ns; --samples: every
+ * load, case,insns,round,ns (the report pairs the cases of one round).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include "bpfsig.h"
+#include "format.h"
+
+#define SFS_MODE "/sys/kernel/security/bpfsig/mode"
+
+enum { C_UNSIGNED, C_MAINLINE, C_MAINLINE_ENF, C_BPFSIG, C_BPFSIG_FIRST,
+       C_BAD_MAINLINE, C_BAD_BPFSIG, C_NR };
+static const char *const case_names[C_NR] = {
+	"unsigned", "mainline", "mainline-enforce", "bpfsig", "bpfsig-first",
+	"bad-mainline", "bad-bpfsig",
+};
+static const int case_off[C_NR] = { 1, 1, 0, 0, 0, 1, 0 };
+
+struct size {
+	__u32 cnt;
+	struct bpf_insn *insns;		/* cnt + appendix */
+	struct bpf_insn *bad;		/* the same, CMS damaged */
+	struct bpf_insn **first;	/* one signed variant per round */
+	__u32 app_cnt;
+	unsigned char *sig, *bad_sig;
+	int sig_len;
+	bool valid;
+	double *ns[C_NR];
+	int err[C_NR];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mainline: %s\n", what);
+	ERR_print_errors_fp(stderr);
+	exit(1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void set_mode(const char *mode)
+{
+	FILE *f = fopen(SFS_MODE, "w");
+
+	if (!f || fputs(mode, f) < 0 || fclose(f))
+		die("cannot write " SFS_MODE);
+}
+
+static int load(const struct bpf_insn *insns, __u32 cnt, const void *sig,
+		__u32 sig_len, __s32 keyring)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = cnt;
+	attr.license = (unsigned long)"GPL";
+	if (sig) {
+		attr.signature = (unsigned long)sig;
+		attr.signature_size = sig_len;
+		attr.keyring_id = keyring;
+	}
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* r1 = seed; r1 = seed + 1; ...; r0 = 1; exit */
+static struct bpf_insn *straight(__u32 cnt, int seed)
+{
+	struct bpf_insn *p = calloc(cnt, sizeof(*p));
+	__u32 i;
+
+	if (!p)
+		die("out of memory");
+	for (i = 0; i + 2 < cnt; i++)
+		p[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+					  .dst_reg = 1, .imm = seed + (int)i };
+	p[cnt - 2] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+					.imm = 1 };
+	p[cnt - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	return p;
+}
+
+/* The profile of sign-file (and of bpfsig's own CMS): detached, no
+ * certificates, no signed attributes, signer by key identifier. */
+static int cms_sign(EVP_PKEY *pkey, X509 *cert, const void *data, size_t len,
+		    unsigned char **der)
+{
+	int flags = CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
+		    CMS_USE_KEYID | CMS_NOATTR;
+	CMS_ContentInfo *cms;
+	BIO *bd;
+	int n;
+
+	*der = NULL;
+	bd = BIO_new_mem_buf(data, len);
+	cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL |
+		       CMS_BINARY | CMS_DETACHED | CMS_STREAM);
+	if (!bd || !cms ||
+	    !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags) ||
+	    CMS_final(cms, bd, NULL, CMS_NOCERTS | CMS_BINARY) != 1)
+		die("cannot make the mainline signature");
+	n = i2d_CMS_ContentInfo(cms, der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(bd);
+	if (n <= 0)
+		die("cannot encode the mainline signature");
+	return n;
+}
+
+/* @cnt straight-line instructions from @seed, with their appendix. */
+static struct bpf_insn *signed_straight(const struct bpfsig_key *key,
+					__u32 cnt, int seed, __u32 *app_cnt)
+{
+	struct bpf_insn *p = straight(cnt, seed);
+	size_t app_len;
+	void *app;
+
+	if (bpfsig_sign_insns(key, NULL, BPF_PROG_TYPE_SOCKET_FILTER, 0, p,
+			      cnt, &app, &app_len))
+		die("bpfsig_sign_insns failed");
+	*app_cnt = app_len / 8;
+	p = realloc(p, (cnt + *app_cnt) * 8);
+	if (!p)
+		die("out of memory");
+	memcpy(p + cnt, app, app_len);
+	free(app);
+	return p;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, int n, int p)
+{
+	return v[(n - 1) * p / 100];
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keys", required_argument, NULL, 'k' },
+		{ "keyring", required_argument, NULL, 'r' },
+		{ "rounds", required_argument, NULL, 'n' },
+		{ "sizes", required_argument, NULL, 's' },
+		{ "valid-max", required_argument, NULL, 'v' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "samples", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keys = NULL, *out = NULL, *samples = NULL;
+	char *sizes = NULL, *tok, path[4096];
+	struct size sz[16];
+	int nr = 0, rounds = 20, r, i, c, err;
+	unsigned long valid_max = 100000;
+	__s32 keyring = 0;
+	struct bpfsig_key *key;
+	EVP_PKEY *pkey;
+	X509 *cert;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keys = optarg; break;
+		case 'r': keyring = atoi(optarg); break;
+		case 'n': rounds = atoi(optarg); break;
+		case 's': sizes = optarg; break;
+		case 'v': valid_max = strtoul(optarg, NULL, 0); break;
+		case 'o': out = optarg; break;
+		case 'S': samples = optarg; break;
+		default: return 2;
+		}
+	}
+	if (!keys || !out || !samples || !sizes || keyring <= 0 || rounds < 1) {
+		fprintf(stderr, "usage: mainline --keys DIR --keyring SERIAL --rounds N --sizes N,N,... [--valid-max N] --out CSV --samples CSV\n");
+		return 2;
+	}
+
+	snprintf(path, sizeof(path), "%s/trusted.key", keys);
+	f = fopen(path, "r");
+	pkey = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "%s/trusted.crt", keys);
+	f = fopen(path, "r");
+	cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	if (!pkey || !cert)
+		die("cannot read trusted.key / trusted.crt");
+	{
+		char kp[4096];
+
+		snprintf(kp, sizeof(kp), "%s/trusted.key", keys);
+		key = bpfsig_key__load(kp, path, NULL);
+		if (!key)
+			die("bpfsig_key__load failed");
+	}
+
+	for (tok = strtok(sizes, ","); tok && nr < 16; tok = strtok(NULL, ",")) {
+		struct size *s = &sz[nr];
+
+		memset(s, 0, sizeof(*s));
+		s->cnt = strtoul(tok, NULL, 0);
+		if (s->cnt < 2 || s->cnt > 1000000)
+			die("a size is 2 to 1,000,000 instructions");
+		s->valid = s->cnt <= valid_max;
+		s->insns = signed_straight(key, s->cnt, 1000 * (nr + 1),
+					   &s->app_cnt);
+		s->bad = malloc((s->cnt + s->app_cnt) * 8);
+		s->first = calloc(rounds, sizeof(*s->first));
+		if (!s->bad || !s->first)
+			die("out of memory");
+		for (r = 0; s->valid && r < rounds; r++) {
+			__u32 n;
+
+			s->first[r] = signed_straight(key, s->cnt,
+						      1000 * (nr + 1) + 7 * (r + 1),
+						      &n);
+			if (n != s->app_cnt)
+				die("appendices of different lengths");
+		}
+		s->sig_len = cms_sign(pkey, cert, s->insns, s->cnt * 8ul,
+				      &s->sig);
+		s->bad_sig = malloc(s->sig_len);
+		if (!s->bad_sig)
+			die("out of memory");
+		memcpy(s->bad_sig, s->sig, s->sig_len);
+		s->bad_sig[s->sig_len - 1] ^= 1;
+		memcpy(s->bad, s->insns, (s->cnt + s->app_cnt) * 8);
+		{
+			/* the CMS's last byte: just before the padding */
+			const unsigned char *t = (unsigned char *)(s->insns +
+				s->cnt + s->app_cnt) - 32;
+			__u32 sig_len = t[16] << 24 | t[17] << 16 |
+					t[18] << 8 | t[19];
+
+			((unsigned char *)(s->bad + s->cnt))
+				[BPFSIG_STATEMENT_SIZE + sig_len - 1] ^= 1;
+		}
+		for (c = 0; c < C_NR; c++) {
+			s->ns[c] = calloc(rounds, sizeof(double));
+			if (!s->ns[c])
+				die("out of memory");
+		}
+		nr++;
+	}
+
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < nr; i++) {
+			struct size *s = &sz[i];
+
+			for (c = 0; c < C_NR; c++) {
+				double t;
+
+				if (!s->valid && c < C_BAD_MAINLINE)
+					continue;
+				set_mode(case_off[c] ? "off" : "enforce");
+				t = now_ns();
+				switch (c) {
+				case C_UNSIGNED:
+					err = load(s->insns, s->cnt, NULL, 0, 0);
+					break;
+				case C_MAINLINE:
+				case C_MAINLINE_ENF:
+					err = load(s->insns, s->cnt, s->sig,
+						   s->sig_len, keyring);
+					break;
+				case C_BPFSIG:
+					err = load(s->insns, s->cnt + s->app_cnt,
+						   NULL, 0, 0);
+					break;
+				case C_BPFSIG_FIRST:
+					err = load(s->first[r],
+						   s->cnt + s->app_cnt, NULL, 0, 0);
+					break;
+				case C_BAD_MAINLINE:
+					err = load(s->insns, s->cnt, s->bad_sig,
+						   s->sig_len, keyring);
+					break;
+				default:
+					err = load(s->bad, s->cnt + s->app_cnt,
+						   NULL, 0, 0);
+				}
+				s->ns[c][r] = now_ns() - t;
+				if (c < C_BAD_MAINLINE ? err != 0 :
+				    err == 0 || (r && err != s->err[c])) {
+					fprintf(stderr, "mainline: %s, %u insns, round %d: %s\n",
+						case_names[c], s->cnt, r,
+						err ? strerror(-err) : "accepted");
+					return 1;
+				}
+				s->err[c] = err;
+			}
+		}
+	}
+	set_mode("enforce");
+
+	f = fopen(samples, "w");
+	if (!f)
+		die("cannot write the samples");
+	fprintf(f, "case,insns,round,ns\n");
+	for (i = 0; i < nr; i++)
+		for (c = 0; c < C_NR; c++)
+			for (r = 0; r < rounds; r++)
+				if (sz[i].valid || c >= C_BAD_MAINLINE)
+					fprintf(f, "%s,%u,%d,%.0f\n", case_names[c],
+						sz[i].cnt, r, sz[i].ns[c][r]);
+	if (fclose(f))
+		die("cannot write the samples");
+
+	f = fopen(out, "w");
+	if (!f)
+		die("cannot write the CSV");
+	fprintf(f, "case,insns,loads,errno,median_ns,p10_ns,p90_ns\n");
+	for (i = 0; i < nr; i++) {
+		for (c = 0; c < C_NR; c++) {
+			double *v = sz[i].ns[c];
+
+			if (!sz[i].valid && c < C_BAD_MAINLINE)
+				continue;
+			qsort(v, rounds, sizeof(*v), cmp_double);
+			fprintf(f, "%s,%u,%d,%d,%.0f,%.0f,%.0f\n", case_names[c],
+				sz[i].cnt, rounds, -sz[i].err[c],
+				pct(v, rounds, 50), pct(v, rounds, 10),
+				pct(v, rounds, 90));
+		}
+	}
+	if (fclose(f))
+		die("cannot write the CSV");
+	bpfsig_key__free(key);
+	return 0;
+}
