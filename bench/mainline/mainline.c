@@ -302,6 +302,8 @@ int main(int argc, char **argv)
 		}
 		nr++;
 	}
+	if (tok)
+		die("at most 16 sizes");
 
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < nr; i++) {
