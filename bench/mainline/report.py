@@ -7,6 +7,7 @@
 """
 import csv
 import errno
+import math
 import os
 import shutil
 import statistics
@@ -37,6 +38,11 @@ def ms(ns):
     return '%.2f ms' % (ns / 1e6) if ns >= 1e6 else '%.0f us' % (ns / 1e3)
 
 
+def tail(k, n):
+    """P(X >= k) for X ~ Binomial(n, 1/2)."""
+    return sum(math.comb(n, i) for i in range(k, n + 1)) / 2.0 ** n
+
+
 def sms(ns):
     return ('+' if ns >= 0 else '-') + ms(abs(ns))
 
@@ -63,6 +69,12 @@ def main():
         """Median of the differences to the unsigned load of the same round."""
         u, x = samples[('unsigned', n)], samples[(c, n)]
         return statistics.median(x[r] - u[r] for r in u)
+
+    def spread(c, n):
+        """p10 and p90 of those differences."""
+        u, x = samples[('unsigned', n)], samples[(c, n)]
+        d = sorted(x[r] - u[r] for r in u)
+        return d[(len(d) - 1) * 10 // 100], d[(len(d) - 1) * 90 // 100]
 
     valid = [n for n in sizes if ('unsigned', n) in m]
     machine, host = kv(os.path.join(raw, 'machine.txt')), kv(os.path.join(raw, 'host.txt'))
@@ -111,18 +123,35 @@ def main():
              'straight-line programs; the corpus of real programs is measured on the pinned '
              'kernel only, Documentation/benchmark.md):')
     L.append('')
-    L.append('| insns | bpfsig first load | mainline signed load | result |')
-    L.append('|---|---|---|---|')
+    L.append('Judged round by round (a sign test: in how many rounds the bpfsig first load '
+             'took less than the mainline load of the same round; met or missed when the '
+             'one-sided binomial probability of that count is below 5%, else the host\'s '
+             'noise hides the difference at that size).')
+    L.append('')
+    L.append('| insns | bpfsig first load | mainline signed load | rounds where bpfsig\'s '
+             'was cheaper | result |')
+    L.append('|---|---|---|---|---|')
     for n in valid:
         f, k = paired('bpfsig-first', n), paired('mainline', n)
-        L.append('| %s | %s | %s | %s |' % ('{:,}'.format(n), sms(f), sms(k),
-                                            '**MET**' if f <= k else '**MISSED**'))
+        fs, ks = samples[('bpfsig-first', n)], samples[('mainline', n)]
+        wins = sum(fs[r] < ks[r] for r in fs)
+        total = len(fs)
+        if tail(wins, total) < 0.05:
+            res = '**MET** (p = %.3f)' % tail(wins, total)
+        elif tail(total - wins, total) < 0.05:
+            res = '**MISSED** (p = %.3f)' % tail(total - wins, total)
+        else:
+            res = 'not resolved: noise'
+        L.append('| %s | %s | %s | %d of %d | %s |' % ('{:,}'.format(n), sms(f), sms(k),
+                                                     wins, total, res))
     L.append('')
     L.append('## Valid loads: what a signature adds to verify+JIT')
     L.append('')
     L.append('Unsigned: the median verify+JIT time. Every other cell: the median, over the '
-             'rounds, of the difference to the unsigned load of the same round, and that '
-             'difference against the unsigned median.')
+             'rounds, of the difference to the unsigned load of the same round, that '
+             'difference against the unsigned median, and [p10, p90] of the differences: '
+             'where that range is wide against the median, the host\'s noise is larger '
+             'than what the signature adds.')
     L.append('')
     L.append('| insns | unsigned (mode off) | mainline (mode off: the kernel\'s check) | '
              'mainline, bpfsig enforcing | bpfsig, repeated (cache warm) | '
@@ -132,7 +161,9 @@ def main():
         u = med[('unsigned', n)]
         cells = ['%s' % ms(u)]
         for c in ('mainline', 'mainline-enforce', 'bpfsig', 'bpfsig-first'):
-            cells.append('%s (%s)' % (sms(paired(c, n)), ppct(paired(c, n), u)))
+            lo, hi = spread(c, n)
+            cells.append('%s (%s) [%s, %s]' % (sms(paired(c, n)), ppct(paired(c, n), u),
+                                               sms(lo), sms(hi)))
         L.append('| %s | %s |' % ('{:,}'.format(n), ' | '.join(cells)))
     L.append('')
     L.append('## Bad signatures: what a refusal costs')
