@@ -42,11 +42,8 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
-#include <openssl/cms.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
-#include "bpfsig.h"
-#include "format.h"
+#include "libbpfsig_internal.h"	/* bpfsig_cms_sign(): sign-file's profile */
 
 #define SFS_MODE "/sys/kernel/security/bpfsig/mode"
 
@@ -134,33 +131,6 @@ static struct bpf_insn *straight(__u32 cnt, int seed)
 	return p;
 }
 
-/* The profile of sign-file (and of bpfsig's own CMS): detached, no
- * certificates, no signed attributes, signer by key identifier. */
-static int cms_sign(EVP_PKEY *pkey, X509 *cert, const void *data, size_t len,
-		    unsigned char **der)
-{
-	int flags = CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
-		    CMS_USE_KEYID | CMS_NOATTR;
-	CMS_ContentInfo *cms;
-	BIO *bd;
-	int n;
-
-	*der = NULL;
-	bd = BIO_new_mem_buf(data, len);
-	cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL |
-		       CMS_BINARY | CMS_DETACHED | CMS_STREAM);
-	if (!bd || !cms ||
-	    !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags) ||
-	    CMS_final(cms, bd, NULL, CMS_NOCERTS | CMS_BINARY) != 1)
-		die("cannot make the mainline signature");
-	n = i2d_CMS_ContentInfo(cms, der);
-	CMS_ContentInfo_free(cms);
-	BIO_free(bd);
-	if (n <= 0)
-		die("cannot encode the mainline signature");
-	return n;
-}
-
 /* @cnt straight-line instructions from @seed, with their appendix. */
 static struct bpf_insn *signed_straight(const struct bpfsig_key *key,
 					__u32 cnt, int seed, __u32 *app_cnt)
@@ -212,8 +182,6 @@ int main(int argc, char **argv)
 	unsigned long valid_max = 100000;
 	__s32 keyring = 0;
 	struct bpfsig_key *key;
-	EVP_PKEY *pkey;
-	X509 *cert;
 	FILE *f;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -233,25 +201,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	snprintf(path, sizeof(path), "%s/trusted.key", keys);
-	f = fopen(path, "r");
-	pkey = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
-	snprintf(path, sizeof(path), "%s/trusted.crt", keys);
-	f = fopen(path, "r");
-	cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
-	if (!pkey || !cert)
-		die("cannot read trusted.key / trusted.crt");
 	{
-		char kp[4096];
+		char crt[4096];
 
-		snprintf(kp, sizeof(kp), "%s/trusted.key", keys);
-		key = bpfsig_key__load(kp, path, NULL);
+		snprintf(path, sizeof(path), "%s/trusted.key", keys);
+		snprintf(crt, sizeof(crt), "%s/trusted.crt", keys);
+		key = bpfsig_key__load(path, crt, NULL);
 		if (!key)
-			die("bpfsig_key__load failed");
+			die("cannot load trusted.key / trusted.crt");
 	}
 
 	for (tok = strtok(sizes, ","); tok && nr < 16; tok = strtok(NULL, ",")) {
@@ -277,8 +234,10 @@ int main(int argc, char **argv)
 			if (n != s->app_cnt)
 				die("appendices of different lengths");
 		}
-		s->sig_len = cms_sign(pkey, cert, s->insns, s->cnt * 8ul,
-				      &s->sig);
+		s->sig_len = bpfsig_cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256),
+					     s->insns, s->cnt * 8ul, &s->sig);
+		if (s->sig_len < 0)
+			die("cannot make the mainline signature");
 		s->bad_sig = malloc(s->sig_len);
 		if (!s->bad_sig)
 			die("out of memory");

@@ -51,10 +51,6 @@ def ppct(diff, base):
     return '%+.1f%%' % (100.0 * diff / base)
 
 
-def pct(x, base):
-    return '%+.1f%%' % (100.0 * (x - base) / base)
-
-
 def main():
     raw, out = sys.argv[1], sys.argv[2]
     rows = list(csv.DictReader(open(os.path.join(raw, 'mainline.csv'))))
@@ -65,16 +61,17 @@ def main():
     for r in csv.DictReader(open(os.path.join(raw, 'samples.csv'))):
         samples.setdefault((r['case'], int(r['insns'])), {})[int(r['round'])] = float(r['ns'])
 
-    def paired(c, n):
-        """Median of the differences to the unsigned load of the same round."""
+    def diffs(c, n):
+        """Each round's load of case c minus the unsigned load of that round."""
         u, x = samples[('unsigned', n)], samples[(c, n)]
-        return statistics.median(x[r] - u[r] for r in u)
+        return sorted(x[r] - u[r] for r in u)
 
-    def spread(c, n):
-        """p10 and p90 of those differences."""
-        u, x = samples[('unsigned', n)], samples[(c, n)]
-        d = sorted(x[r] - u[r] for r in u)
-        return d[(len(d) - 1) * 10 // 100], d[(len(d) - 1) * 90 // 100]
+    def paired(c, n):
+        return statistics.median(diffs(c, n))
+
+    def both(c, n):
+        """The paired median, and against the unsigned median."""
+        return '%s (%s)' % (sms(paired(c, n)), ppct(paired(c, n), med[('unsigned', n)]))
 
     valid = [n for n in sizes if ('unsigned', n) in m]
     machine, host = kv(os.path.join(raw, 'machine.txt')), kv(os.path.join(raw, 'host.txt'))
@@ -161,9 +158,9 @@ def main():
         u = med[('unsigned', n)]
         cells = ['%s' % ms(u)]
         for c in ('mainline', 'mainline-enforce', 'bpfsig', 'bpfsig-first'):
-            lo, hi = spread(c, n)
-            cells.append('%s (%s) [%s, %s]' % (sms(paired(c, n)), ppct(paired(c, n), u),
-                                               sms(lo), sms(hi)))
+            ds = diffs(c, n)
+            cells.append('%s [%s, %s]' % (both(c, n), sms(ds[(len(ds) - 1) * 10 // 100]),
+                                          sms(ds[(len(ds) - 1) * 90 // 100])))
         L.append('| %s | %s |' % ('{:,}'.format(n), ' | '.join(cells)))
     L.append('')
     L.append('## Bad signatures: what a refusal costs')
@@ -199,16 +196,12 @@ def main():
                  ms(med[('bad-bpfsig', lo)]), ms(med[('bad-bpfsig', hi)]),
                  med[('bad-mainline', hi)] / med[('bad-bpfsig', hi)], '{:,}'.format(hi)))
     for n in valid:
-        u = med[('unsigned', n)]
-        L.append('- %s instructions: the kernel\'s own signed load costs %s (%s) over an '
-                 'unsigned one; a bpfsig first load (its signature verified) %s (%s), a '
-                 'repeated one (cache warm) %s (%s); a mainline load under bpfsig enforcing '
-                 '%s (%s).' % (
-                     '{:,}'.format(n),
-                     sms(paired('mainline', n)), ppct(paired('mainline', n), u),
-                     sms(paired('bpfsig-first', n)), ppct(paired('bpfsig-first', n), u),
-                     sms(paired('bpfsig', n)), ppct(paired('bpfsig', n), u),
-                     sms(paired('mainline-enforce', n)), ppct(paired('mainline-enforce', n), u)))
+        L.append('- %s instructions: the kernel\'s own signed load costs %s over an '
+                 'unsigned one; a bpfsig first load (its signature verified) %s, a '
+                 'repeated one (cache warm) %s; a mainline load under bpfsig enforcing '
+                 '%s.' % (
+                     '{:,}'.format(n), both('mainline', n), both('bpfsig-first', n),
+                     both('bpfsig', n), both('mainline-enforce', n)))
     L.append('- bpfsig\'s counters over the run: %d loads with verdict `mainline` (%d '
              'expected: one per round and valid size), %d accepted with its own '
              'signature, cache hits %d, misses %d.' % (

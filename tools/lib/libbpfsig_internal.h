@@ -68,6 +68,16 @@ static inline void *bpfsig_err_ptr(int err)
 BPFSIG_INTERNAL const EVP_MD *bpfsig_md(int hash_algo);
 
 /*
+ * The CMS of a signature (sign.c): DER SignedData over @data by @key, the
+ * profile of the kernel's sign-file (detached, no certificates, no signed
+ * attributes, signer by key identifier). Return: its length with *@der
+ * malloc()ed by OpenSSL, or a negative errno (-ENOMEM, -EIO).
+ */
+BPFSIG_INTERNAL int bpfsig_cms_sign(const struct bpfsig_key *key,
+				    const EVP_MD *md, const void *data,
+				    size_t len, unsigned char **der);
+
+/*
  * Replacing a file atomically (file.c): bpfsig_tmpfile_open() creates a
  * temporary file next to @path (refusing a @path that exists and is not a
  * regular file); the caller writes to fd, then either commits (fsync,

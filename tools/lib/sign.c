@@ -47,8 +47,8 @@ int bpfsig_digest_insns(int hash_algo, const struct bpf_insn *insns,
 	return dlen;
 }
 
-/* DER CMS SignedData over @data, sign-file's profile. */
-static int cms_sign(const struct bpfsig_key *key, const EVP_MD *md,
+/* DER CMS SignedData over @data, sign-file's profile (libbpfsig_internal.h). */
+int bpfsig_cms_sign(const struct bpfsig_key *key, const EVP_MD *md,
 		    const void *data, size_t len, unsigned char **der)
 {
 	CMS_ContentInfo *cms = NULL;
@@ -151,7 +151,8 @@ int bpfsig_sign_insns(const struct bpfsig_key *key,
 		return dlen;
 	bpfsig_statement_init(&stmt, prog_type, expected_attach_type, insn_cnt,
 			      hash, digest, key->keyid, key->keyid_len);
-	sig_len = cms_sign(key, bpfsig_md(hash), &stmt, sizeof(stmt), &der);
+	sig_len = bpfsig_cms_sign(key, bpfsig_md(hash), &stmt, sizeof(stmt),
+				  &der);
 	if (sig_len < 0)
 		return bpfsig_err(sig_len);
 	err = build_appendix(&stmt, der, sig_len, appendix, appendix_len);
@@ -174,7 +175,8 @@ int bpfsig_sign_loader(const struct bpfsig_key *key, const char *line,
 			key->cert_path);
 		return bpfsig_err(-ENOKEY);
 	}
-	sig_len = cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256), line, len, &der);
+	sig_len = bpfsig_cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256), line,
+				  len, &der);
 	if (sig_len < 0)
 		return bpfsig_err(sig_len);
 	out = malloc(len + sig_len);
