@@ -31,7 +31,10 @@ COMMAND's stdout+stderr arrive on stdout (stdin is /dev/null).
   --env NAME=VALUE   export NAME=VALUE to COMMAND (repeatable)
   --out DIR          writable out directory (default build/vm/out, env VM_OUT_DIR);
                      emptied at start; use a separate one per concurrent run
-  --append "ARGS"    extra kernel command-line arguments (env VM_APPEND)
+  --append "ARGS"    extra kernel command-line arguments (env VM_APPEND); the
+                     guest always gets panic=-1 softlockup_panic=1: a CPU stuck
+                     in the kernel for 20 s ends the VM (its trace on the
+                     console) instead of hanging it until --timeout
   --kernel DIR       boot another kernel instead of the pinned one: DIR laid out
                      like build/kernel/ (boot/vmlinuz-REL, boot/config-REL,
                      lib/modules/REL, one REL), e.g. build/debug-kernel/install
@@ -239,7 +242,7 @@ q() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
 	fi
 } >"$out/.vm-run/cmd"
 
-cmdline="console=ttyS0 loglevel=$loglevel panic=-1 $append"
+cmdline="console=ttyS0 loglevel=$loglevel panic=-1 softlockup_panic=1 $append"
 [ "$loglevel" -gt 4 ] || cmdline="quiet $cmdline"
 qargs=(
 	-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem"

@@ -45,7 +45,8 @@ for rel in "$@"; do
 	# A boot that dies before the first test (the guest kernel's own early
 	# boot under TCG; bpfsig is not loaded yet) is tried once more, and said;
 	# so is one that dies half-way of the emulator running stale code
-	# (scripts/tcg-stale-int3.sh: an int3 oops where memory holds no int3),
+	# (scripts/tcg-stale-int3.sh: an int3 oops, or a soft lockup on an int3
+	# trap, where memory holds no int3),
 	# its console kept as vm-RELEASE-console-try1.log. Any other death fails.
 	console=$top/build/selftests/vm-$rel/console.log
 	for try in 1 2; do

@@ -64,7 +64,8 @@ if [ $host_only = 0 ]; then
 	# the soak loads and unloads the module under a stream of loads:
 	# single-threaded TCG (scripts/vm-run.sh --tcg-thread). A boot that
 	# dies half-way of the emulator running stale code (the same rule as
-	# kernels.sh: scripts/tcg-stale-int3.sh) is booted once more, and said;
+	# kernels.sh: scripts/tcg-stale-int3.sh; a stuck CPU ends a boot after
+	# 20 s, softlockup_panic=1) is booted once more, and said;
 	# what its first try counted is taken back, its console kept as
 	# vm-PHASE-console-try1.log. Any other death fails.
 	for phase in main soak lock-param; do
