@@ -211,15 +211,21 @@ int main(int argc, char **argv)
 			die("cannot load trusted.key / trusted.crt");
 	}
 
-	for (tok = strtok(sizes, ","); tok && nr < 16; tok = strtok(NULL, ",")) {
-		struct size *s = &sz[nr];
-
-		memset(s, 0, sizeof(*s));
-		s->cnt = strtoul(tok, NULL, 0);
-		if (s->cnt < 2 || s->cnt > 1000000)
+	/* every size checked before anything is signed */
+	for (tok = strtok(sizes, ","); tok; tok = strtok(NULL, ",")) {
+		if (nr == 16)
+			die("at most 16 sizes");
+		memset(&sz[nr], 0, sizeof(sz[nr]));
+		sz[nr].cnt = strtoul(tok, NULL, 0);
+		if (sz[nr].cnt < 2 || sz[nr].cnt > 1000000)
 			die("a size is 2 to 1,000,000 instructions");
+		nr++;
+	}
+	for (i = 0; i < nr; i++) {
+		struct size *s = &sz[i];
+
 		s->valid = s->cnt <= valid_max;
-		s->insns = signed_straight(key, s->cnt, 1000 * (nr + 1),
+		s->insns = signed_straight(key, s->cnt, 1000 * (i + 1),
 					   &s->app_cnt);
 		s->bad = malloc((s->cnt + s->app_cnt) * 8);
 		s->first = calloc(rounds, sizeof(*s->first));
@@ -229,7 +235,7 @@ int main(int argc, char **argv)
 			__u32 n;
 
 			s->first[r] = signed_straight(key, s->cnt,
-						      1000 * (nr + 1) + 7 * (r + 1),
+						      1000 * (i + 1) + 7 * (r + 1),
 						      &n);
 			if (n != s->app_cnt)
 				die("appendices of different lengths");
@@ -259,10 +265,7 @@ int main(int argc, char **argv)
 			if (!s->ns[c])
 				die("out of memory");
 		}
-		nr++;
 	}
-	if (tok)
-		die("at most 16 sizes");
 
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < nr; i++) {
