@@ -43,12 +43,12 @@ echo "untraced: $((n1 - n0)) accepted loads, cache hits $((h1 - h0)), mean decis
 
 # 1. A few functions traced alone: little overhead, close to the real
 # figures. 2. Everything the checks call (set_graph_function), to depth 8.
-light='bpfsig_check_prog bpfsig_check_tail verify_pkcs7_signature check_digest check_revoked verify_cms'
+light='bpfsig_check_prog bpfsig_check_tail verify_pkcs7_signature check_digest check_revoked check_cached check_blacklisted verify_cms'
 echo 0 > $T/tracing_on
 echo function_graph > $T/current_tracer
 echo 1 > $T/options/funcgraph-tail
 echo 16384 > $T/buffer_size_kb
-for f in $light bpfsig_cache_lookup bpfsig_cache_add; do
+for f in $light bpfsig_cache_lookup bpfsig_cache_get bpfsig_cache_same_insns bpfsig_cache_keep_insns bpfsig_cache_add; do
 	echo "$f" >> $T/set_ftrace_filter 2>/dev/null || true
 done
 echo > $T/trace

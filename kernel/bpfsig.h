@@ -5,6 +5,7 @@
 #ifndef _BPFSIG_H
 #define _BPFSIG_H
 
+#include <crypto/sha2.h>
 #include <linux/bpf.h>
 #include <linux/key.h>
 #include <linux/types.h>
@@ -279,8 +280,7 @@ int bpfsig_gate_init(void);
 void bpfsig_gate_exit(void);
 int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
-		      bool sig_verified);
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d);
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
 const char *bpfsig_hash_driver(void);
@@ -347,8 +347,18 @@ void bpfsig_hook_exit(void);
 bool bpfsig_early_stage_active(void);
 
 /* cache.c: verified signatures */
+struct bpfsig_cache_entry;
 bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen);
-void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen);
+struct bpfsig_cache_entry *bpfsig_cache_get(const struct bpfsig_blob *blob,
+					    u64 gen, bool count);
+void bpfsig_cache_put(struct bpfsig_cache_entry *e);
+const u8 *bpfsig_cache_digest(const struct bpfsig_cache_entry *e);
+bool bpfsig_cache_same_insns(const struct bpfsig_cache_entry *e,
+			     const struct bpf_insn *insns, u32 cnt);
+void bpfsig_cache_keep_insns(struct bpfsig_cache_entry *e,
+			     const struct bpf_insn *insns, u32 cnt);
+void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen,
+		      const u8 digest[SHA256_DIGEST_SIZE]);
 void bpfsig_cache_show(struct seq_file *m);
 void bpfsig_cache_exit(void);
 

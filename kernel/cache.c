@@ -27,25 +27,45 @@
  *
  * Only the profile check and the signature verification are skipped on a
  * hit (the bytes are those that passed them): the statement is checked
- * against the load at both stages, and its revocation (bpfsig's list and
- * the kernel's .blacklist) and the digest of the instructions at every
- * verdict, as before. An entry is made only for a statement not revoked
- * then; a revocation through bpfsig raises the generation. Signatures
- * verified by the kernel's own keyrings (trust=bpfsig+system) are not
- * cached: those keyrings change without the generation.
+ * against the load at both stages, its revocation in the kernel's
+ * .blacklist at every verdict, and the program's instructions at the
+ * verifier stage. An entry is made only for a statement not revoked then;
+ * a revocation through bpfsig raises the generation, so on a hit bpfsig's
+ * own list need not be searched again, and the entry keeps the
+ * statement's SHA-256, which the .blacklist search names.
+ *
+ * The instructions: the first time the verifier stage finds an entry, it
+ * hashes the kernel's copy of the program as for any load and, if the
+ * digest is the statement's, keeps the canonical form of those
+ * instructions with the entry. A later load hitting the entry compares its
+ * instructions, in canonical form, with those, byte for byte: equal, they
+ * are instructions whose digest is the statement's, and hashing them again
+ * would give the same; different, the program is hashed as for any load
+ * (and refused: its digest cannot be the statement's). The copies together
+ * take at most cache_insns_kib KiB (module parameter, read-only, default
+ * BPFSIG_CACHE_INSNS_DEFAULT, 0 keeps none): to keep a new one, the least
+ * recently used entries that hold one are evicted; a program larger than
+ * that is always hashed. Signatures verified by the kernel's own keyrings
+ * (trust=bpfsig+system) are not cached: those keyrings change without the
+ * generation.
  *
  * At most cache_size entries (module parameter, read-only, default
  * BPFSIG_CACHE_DEFAULT, 0 disables the cache): past that, the least
- * recently used entry is evicted. An entry takes 56 bytes and the
+ * recently used entry is evicted. An entry takes 104 bytes and the
  * statement and CMS it holds (about 500 bytes with RSA-2048, at most
- * 1,152): one kmalloc-1k object, kmalloc-2k for a CMS of over 840 bytes.
+ * 1,152): one kmalloc-1k object, kmalloc-2k for a CMS of over 792 bytes.
  * 256 entries take 256 KiB; 16384 at most, 16 MiB (32 MiB with CMS blobs
- * that large). One spinlock guards the hash table and the LRU list;
- * nothing sleeps or allocates under it, and key references are dropped
- * once it is released. An entry keeps its key's memory until it is dropped
- * (stale, or evicted), not the key's place in .bpfsig. Everything is freed
- * when the module is unloaded, after the hooks are gone.
+ * that large); the instruction copies come on top, up to cache_insns_kib.
+ * One spinlock guards the hash table, the LRU list and the copies' total;
+ * nothing sleeps or allocates under it. An entry is freed when the table
+ * and the last load using it (a reference, taken under the lock) have let
+ * it go, so a load can compare instructions with an entry evicted
+ * meanwhile; key references and memory are released outside the lock. An
+ * entry keeps its key's memory until it is freed, not the key's place in
+ * .bpfsig. Everything is freed when the module is unloaded, after the
+ * hooks are gone.
  */
+#include <crypto/sha2.h>
 #include <keys/asymmetric-type.h>
 #include <linux/atomic.h>
 #include <linux/err.h>
@@ -54,28 +74,42 @@
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include "bpfsig.h"
 
 #define BPFSIG_CACHE_DEFAULT	256
 #define BPFSIG_CACHE_MAX	16384
+#define BPFSIG_CACHE_INSNS_DEFAULT	4096
+#define BPFSIG_CACHE_INSNS_MAX		262144
 
 static unsigned int cache_size = BPFSIG_CACHE_DEFAULT;
+static unsigned int cache_insns_kib = BPFSIG_CACHE_INSNS_DEFAULT;
 
-static int cache_size_set(const char *val, const struct kernel_param *kp)
+/* An unsigned int parameter up to its maximum: -ERANGE above it. */
+static int set_uint_max(const char *val, const struct kernel_param *kp,
+			unsigned int max)
 {
 	unsigned int n;
 	int err = kstrtouint(val, 0, &n);
 
 	if (err)
 		return err;
-	if (n > BPFSIG_CACHE_MAX)
+	if (n > max)
 		return -ERANGE;
-	cache_size = n;
+	*(unsigned int *)kp->arg = n;
 	return 0;
+}
+
+static int cache_size_set(const char *val, const struct kernel_param *kp)
+{
+	return set_uint_max(val, kp, BPFSIG_CACHE_MAX);
 }
 
 static const struct kernel_param_ops cache_size_ops = {
@@ -85,11 +119,27 @@ static const struct kernel_param_ops cache_size_ops = {
 module_param_cb(cache_size, &cache_size_ops, &cache_size, 0444);
 MODULE_PARM_DESC(cache_size, "Verified signatures remembered, 0-16384 (default: 256; 0: none)");
 
-struct cache_entry {
-	struct hlist_node hash;
+static int cache_insns_set(const char *val, const struct kernel_param *kp)
+{
+	return set_uint_max(val, kp, BPFSIG_CACHE_INSNS_MAX);
+}
+
+static const struct kernel_param_ops cache_insns_ops = {
+	.set = cache_insns_set,
+	.get = param_get_uint,
+};
+module_param_cb(cache_insns_kib, &cache_insns_ops, &cache_insns_kib, 0444);
+MODULE_PARM_DESC(cache_insns_kib, "KiB of verified programs kept to compare instead of hashing, 0-262144 (default: 4096; 0: none)");
+
+struct bpfsig_cache_entry {
+	struct hlist_node hash;		/* unhashed once out of the table */
 	struct list_head lru;		/* most recently used first */
+	refcount_t ref;			/* the table's, and each load's */
 	u64 gen;			/* trust generation of the verification */
 	struct key *key;		/* the .bpfsig key that verified it */
+	u8 digest[SHA256_DIGEST_SIZE];	/* of the statement */
+	const struct bpf_insn *insns;	/* canonical, digest checked; or NULL */
+	u32 insn_cnt;			/* of insns, set before it */
 	u32 len;			/* of bytes[] */
 	u8 bytes[];			/* statement || CMS */
 };
@@ -97,11 +147,13 @@ struct cache_entry {
 static DEFINE_HASHTABLE(table, 8);
 static LIST_HEAD(lru);
 static unsigned int entries;
+static size_t insns_bytes;		/* of the copies of entries in the table */
 static DEFINE_SPINLOCK(cache_lock);
 
 static atomic64_t hits;
 static atomic64_t misses;
 static atomic64_t evictions;
+static atomic64_t insns_same;
 
 /* The statement and CMS of @blob: contiguous in the appended region. */
 static const u8 *blob_bytes(const struct bpfsig_blob *blob, u32 *len)
@@ -124,9 +176,9 @@ static u32 bucket_key(const struct bpfsig_blob *blob)
 }
 
 /* Under cache_lock. */
-static struct cache_entry *find(const struct bpfsig_blob *blob)
+static struct bpfsig_cache_entry *find(const struct bpfsig_blob *blob)
 {
-	struct cache_entry *e;
+	struct bpfsig_cache_entry *e;
 	const u8 *bytes;
 	u32 len;
 
@@ -137,19 +189,25 @@ static struct cache_entry *find(const struct bpfsig_blob *blob)
 	return NULL;
 }
 
-/* Under cache_lock; the caller frees @e once the lock is dropped. */
-static void unlink_entry(struct cache_entry *e)
+/*
+ * Under cache_lock: out of the table. The caller drops the table's
+ * reference (put_entry()) once the lock is released.
+ */
+static void unlink_entry(struct bpfsig_cache_entry *e)
 {
-	hash_del(&e->hash);
+	hash_del(&e->hash);	/* unhashed: hlist_del_init() */
 	list_del(&e->lru);
 	entries--;
+	if (e->insns)
+		insns_bytes -= array_size(e->insn_cnt, sizeof(*e->insns));
 }
 
-/* Not under cache_lock. */
-static void free_entry(struct cache_entry *e)
+/* Not under cache_lock: drop a reference; the last one frees @e. */
+static void put_entry(struct bpfsig_cache_entry *e)
 {
-	if (e) {
+	if (e && refcount_dec_and_test(&e->ref)) {
 		key_put(e->key);
+		kvfree(e->insns);
 		kfree(e);
 	}
 }
@@ -179,6 +237,37 @@ static struct key *signer_key(const struct bpfsig_statement *stmt)
 	return key;
 }
 
+/*
+ * The entry of @blob if it is fresh (trust generation @gen, key usable),
+ * with a reference if @ref; a stale one is dropped. Counts a hit or a miss
+ * if @count.
+ */
+static struct bpfsig_cache_entry *lookup(const struct bpfsig_blob *blob,
+					 u64 gen, bool ref, bool count)
+{
+	struct bpfsig_cache_entry *e, *stale = NULL;
+
+	if (!READ_ONCE(cache_size))
+		return NULL;
+	spin_lock(&cache_lock);
+	e = find(blob);
+	/* key_validate() reads the key's flags and expiry: no lock, no sleep. */
+	if (e && e->gen == gen && !key_validate(e->key)) {
+		list_move(&e->lru, &lru);
+		if (ref)
+			refcount_inc(&e->ref);
+	} else if (e) {
+		unlink_entry(e);
+		stale = e;
+		e = NULL;
+	}
+	spin_unlock(&cache_lock);
+	put_entry(stale);
+	if (count)
+		atomic64_inc(e ? &hits : &misses);
+	return e;
+}
+
 /**
  * bpfsig_cache_lookup() - was this signature verified under these keys?
  * @blob: a parsed blob; only a blob whose CMS kept to the profile is ever
@@ -194,39 +283,154 @@ static struct key *signer_key(const struct bpfsig_statement *stmt)
  */
 bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
 {
-	struct cache_entry *e, *stale = NULL;
-	bool hit = false;
+	return lookup(blob, gen, false, true);
+}
 
-	if (!READ_ONCE(cache_size))
+/**
+ * bpfsig_cache_get() - bpfsig_cache_lookup(), keeping the entry found
+ * @blob: as for bpfsig_cache_lookup()
+ * @gen: as for bpfsig_cache_lookup()
+ * @count: count the hit or miss (no lookup of this load counted one)
+ *
+ * Return: the entry, referenced, to be released with bpfsig_cache_put();
+ * or NULL.
+ */
+struct bpfsig_cache_entry *bpfsig_cache_get(const struct bpfsig_blob *blob,
+					    u64 gen, bool count)
+{
+	return lookup(blob, gen, true, count);
+}
+
+/**
+ * bpfsig_cache_put() - release an entry bpfsig_cache_get() returned
+ * @e: the entry
+ */
+void bpfsig_cache_put(struct bpfsig_cache_entry *e)
+{
+	put_entry(e);
+}
+
+/**
+ * bpfsig_cache_digest() - the SHA-256 of an entry's statement
+ * @e: a referenced entry
+ *
+ * Return: the digest, SHA256_DIGEST_SIZE bytes.
+ */
+const u8 *bpfsig_cache_digest(const struct bpfsig_cache_entry *e)
+{
+	return e->digest;
+}
+
+/* Instructions compared per step, canonicalised on the stack. */
+#define CANON_STEP	32
+
+/**
+ * bpfsig_cache_same_insns() - are these the instructions kept with @e?
+ * @e: a referenced entry
+ * @insns: the kernel's copy of the program
+ * @cnt: its instruction count (the statement's)
+ *
+ * Compares the canonical form of @insns with the canonical instructions
+ * that matched the statement's digest when they were kept. May sleep.
+ *
+ * Return: true if they are equal byte for byte; false if they differ or
+ * @e keeps none.
+ */
+bool bpfsig_cache_same_insns(const struct bpfsig_cache_entry *e,
+			     const struct bpf_insn *insns, u32 cnt)
+{
+	/* Pairs with the release in bpfsig_cache_keep_insns(). */
+	const struct bpf_insn *kept = smp_load_acquire(&e->insns);
+	struct bpf_insn step[CANON_STEP];
+	struct bpfsig_canon c;
+	u32 i, n;
+
+	if (!kept || e->insn_cnt != cnt)
 		return false;
+	bpfsig_canon_init(&c);
+	for (i = 0; i < cnt; i += n) {
+		n = min_t(u32, cnt - i, CANON_STEP);
+		bpfsig_canon_copy(&c, step, insns + i, n);
+		if (memcmp(step, kept + i, n * sizeof(*step)))
+			return false;
+		if (!(i % BPFSIG_CANON_CHUNK))
+			cond_resched();
+	}
+	atomic64_inc(&insns_same);
+	return true;
+}
+
+/**
+ * bpfsig_cache_keep_insns() - keep the canonical form of instructions
+ *	whose digest is the statement's of @e
+ * @e: a referenced entry
+ * @insns: the kernel's copy of the program, its digest just checked
+ * @cnt: its instruction count
+ *
+ * Does nothing if @e keeps instructions already or is out of the table,
+ * if they would take more than cache_insns_kib, or if memory is short;
+ * evicts the least recently used entries keeping instructions until they
+ * fit. May sleep.
+ */
+void bpfsig_cache_keep_insns(struct bpfsig_cache_entry *e,
+			     const struct bpf_insn *insns, u32 cnt)
+{
+	size_t budget = (size_t)READ_ONCE(cache_insns_kib) * SZ_1K;
+	size_t bytes = array_size(cnt, sizeof(*insns));
+	struct bpfsig_cache_entry *old, *tmp;
+	struct bpfsig_canon c;
+	struct bpf_insn *copy;
+	LIST_HEAD(gone);
+	u32 i, n;
+
+	if (READ_ONCE(e->insns) || bytes > budget)
+		return;
+	copy = kvmalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+	if (!copy)
+		return;
+	bpfsig_canon_init(&c);
+	for (i = 0; i < cnt; i += n) {
+		n = min_t(u32, cnt - i, BPFSIG_CANON_CHUNK);
+		bpfsig_canon_copy(&c, copy + i, insns + i, n);
+		cond_resched();
+	}
 	spin_lock(&cache_lock);
-	e = find(blob);
-	/* key_validate() reads the key's flags and expiry: no lock, no sleep. */
-	if (e && e->gen == gen && !key_validate(e->key)) {
-		list_move(&e->lru, &lru);
-		hit = true;
-	} else if (e) {
-		unlink_entry(e);
-		stale = e;
+	if (!e->insns && !hlist_unhashed(&e->hash)) {
+		list_for_each_entry_safe_reverse(old, tmp, &lru, lru) {
+			if (insns_bytes + bytes <= budget)
+				break;
+			if (old == e || !old->insns)
+				continue;
+			unlink_entry(old);
+			list_add(&old->lru, &gone);
+			atomic64_inc(&evictions);
+		}
+		e->insn_cnt = cnt;
+		/* Pairs with the acquire in bpfsig_cache_same_insns(). */
+		smp_store_release(&e->insns, copy);
+		insns_bytes += bytes;
+		copy = NULL;
 	}
 	spin_unlock(&cache_lock);
-	free_entry(stale);
-	atomic64_inc(hit ? &hits : &misses);
-	return hit;
+	kvfree(copy);
+	list_for_each_entry_safe(old, tmp, &gone, lru)
+		put_entry(old);
 }
 
 /**
  * bpfsig_cache_add() - remember a signature verified against .bpfsig
  * @blob: the blob whose CMS signature verified with the keys of .bpfsig
  * @gen: the trust generation read before the verification
+ * @digest: the SHA-256 of its statement, found in no revocation list
  *
  * Does nothing if the cache is disabled, memory is short or the key
  * cannot be found again; evicts the least recently used entry when full.
  * May sleep.
  */
-void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
+void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen,
+		      const u8 digest[SHA256_DIGEST_SIZE])
 {
-	struct cache_entry *e, *old = NULL;
+	struct bpfsig_cache_entry *e, *old = NULL;
 	unsigned int max = READ_ONCE(cache_size);
 	const u8 *bytes;
 	u32 len;
@@ -237,9 +441,13 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 	e = kmalloc(struct_size(e, bytes, len), GFP_KERNEL);
 	if (!e)
 		return;
+	refcount_set(&e->ref, 1);
 	e->len = len;
 	memcpy(e->bytes, bytes, len);
 	e->gen = gen;
+	memcpy(e->digest, digest, sizeof(e->digest));
+	e->insns = NULL;
+	e->insn_cnt = 0;
 	e->key = signer_key(blob->stmt);
 	if (!e->key) {
 		kfree(e);
@@ -250,7 +458,7 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 	if (old) {
 		unlink_entry(old);
 	} else if (entries >= max) {
-		old = list_last_entry(&lru, struct cache_entry, lru);
+		old = list_last_entry(&lru, struct bpfsig_cache_entry, lru);
 		unlink_entry(old);
 		atomic64_inc(&evictions);
 	}
@@ -258,7 +466,7 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen)
 	list_add(&e->lru, &lru);
 	entries++;
 	spin_unlock(&cache_lock);
-	free_entry(old);
+	put_entry(old);
 }
 
 /**
@@ -272,6 +480,9 @@ void bpfsig_cache_show(struct seq_file *m)
 	seq_printf(m, "cache_evictions %lld\n", atomic64_read(&evictions));
 	seq_printf(m, "cache_entries %u\n", READ_ONCE(entries));
 	seq_printf(m, "cache_size %u\n", READ_ONCE(cache_size));
+	seq_printf(m, "cache_insns_same %lld\n", atomic64_read(&insns_same));
+	seq_printf(m, "cache_insns_bytes %zu\n", READ_ONCE(insns_bytes));
+	seq_printf(m, "cache_insns_kib %u\n", READ_ONCE(cache_insns_kib));
 }
 
 /**
@@ -279,16 +490,15 @@ void bpfsig_cache_show(struct seq_file *m)
  */
 void bpfsig_cache_exit(void)
 {
-	struct cache_entry *e, *tmp;
+	struct bpfsig_cache_entry *e, *tmp;
 	LIST_HEAD(gone);
 
 	spin_lock(&cache_lock);
 	list_for_each_entry_safe(e, tmp, &lru, lru) {
-		hash_del(&e->hash);
-		list_move(&e->lru, &gone);
-		entries--;
+		unlink_entry(e);
+		list_add(&e->lru, &gone);
 	}
 	spin_unlock(&cache_lock);
 	list_for_each_entry_safe(e, tmp, &gone, lru)
-		free_entry(e);
+		put_entry(e);
 }

@@ -257,23 +257,29 @@ int bpfsig_verify_detached(const void *data, size_t len, const void *sig,
 }
 
 /*
- * Revoked here, or a "bin:" entry of the kernel's .blacklist keyring.
- * is_binary_blacklisted() says "not listed" when it cannot allocate its
- * search string; is_hash_blacklisted() says -ENOMEM: refuse then.
+ * A "bin:" entry of the kernel's .blacklist keyring for the statement of
+ * this SHA-256. is_binary_blacklisted() says "not listed" when it cannot
+ * allocate its search string; is_hash_blacklisted() says -ENOMEM: refuse
+ * then.
  */
-static int check_revoked(const struct bpfsig_statement *stmt)
+static int check_blacklisted(const u8 digest[SHA256_DIGEST_SIZE])
 {
-	u8 digest[SHA256_DIGEST_SIZE];
-	int err;
+	int err = is_hash_blacklisted(digest, SHA256_DIGEST_SIZE,
+				      BLACKLIST_HASH_BINARY);
 
-	sha256((const u8 *)stmt, BPFSIG_STATEMENT_SIZE, digest);
-	if (bpfsig_revoked(digest))
-		return -EKEYREVOKED;
-	err = is_hash_blacklisted(digest, sizeof(digest),
-				  BLACKLIST_HASH_BINARY);
 	if (err == -EKEYREJECTED)
 		return -EKEYREVOKED;
 	return err ? -ENOMEM : 0;
+}
+
+/* Revoked here, or in .blacklist; @digest: the statement's SHA-256. */
+static int check_revoked(const struct bpfsig_statement *stmt,
+			 u8 digest[SHA256_DIGEST_SIZE])
+{
+	sha256((const u8 *)stmt, BPFSIG_STATEMENT_SIZE, digest);
+	if (bpfsig_revoked(digest))
+		return -EKEYREVOKED;
+	return check_blacklisted(digest);
 }
 
 /*
@@ -285,50 +291,33 @@ static int check_revoked(const struct bpfsig_statement *stmt)
  * checks there, since that stage may only refuse and check 5 runs again at
  * the verdict, at the verifier stage. A signature is remembered once it
  * verified with a key of .bpfsig and its statement is not revoked.
+ * @lookup: false when the caller looked the region up in the cache already
  */
-static int check_signature(const struct bpfsig_blob *blob, bool early)
+static int check_signature(const struct bpfsig_blob *blob, bool early,
+			   bool lookup)
 {
+	u8 digest[SHA256_DIGEST_SIZE];
 	u64 gen = bpfsig_trust_gen();
 	bool own = false;
 	int err;
 
-	if (bpfsig_cache_lookup(blob, gen))
-		return early ? 0 : check_revoked(blob->stmt);
+	if (lookup && bpfsig_cache_lookup(blob, gen))
+		return early ? 0 : check_revoked(blob->stmt, digest);
 	err = bpfsig_cms_check(blob);
 	if (!err)
 		err = verify_with_trusted(blob->stmt, BPFSIG_STATEMENT_SIZE,
 					  blob->sig, blob->sig_len, &own);
 	if (!err)
-		err = check_revoked(blob->stmt);
+		err = check_revoked(blob->stmt, digest);
 	if (!err && own)
-		bpfsig_cache_add(blob, gen);
+		bpfsig_cache_add(blob, gen, digest);
 	return err;
 }
 
-/**
- * bpfsig_check_tail() - checks 1 to 5, on the tail of an instruction buffer
- * @tail: the last @tail_len bytes of the buffer
- * @tail_len: bytes in @tail (see bpfsig_tail_parse())
- * @buf_len: length of the whole buffer in bytes
- * @prog_type: program type of the load
- * @expected_attach_type: expected attach type of the load
- * @blob: filled in when the appended region parses
- * @d: the decision; when the appended region parses, its instruction count
- *	becomes the program's own, and its appendix length and key id are
- *	filled in; at its syscall stage, check 5 is left to the verifier
- *	stage when the signature was verified before (check_signature())
- * @sig_verified: this very region passed checks 3 and 4 at the syscall
- *	stage of this load, under the trust generation of now (inflight.c):
- *	skip them
- *
- * Return: 0 if the signature is valid for a statement describing this load,
- * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or
- * -ENOMEM otherwise.
- */
-int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
-		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
-		      bool sig_verified)
+/* Checks 1 to 3: the appended region parses; its statement fits the load. */
+static int check_region(const void *tail, u32 tail_len, u64 buf_len,
+			u32 prog_type, u32 expected_attach_type,
+			struct bpfsig_blob *blob, struct bpfsig_decision *d)
 {
 	int err;
 
@@ -341,13 +330,40 @@ int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 	memcpy(d->keyid, blob->stmt->keyid, d->keyid_len);
 	if (!tfms[blob->stmt->hash_algo])
 		return -ENOPKG;
-	err = bpfsig_statement_check(blob->stmt, blob->insn_cnt, prog_type,
-				     expected_attach_type);
+	return bpfsig_statement_check(blob->stmt, blob->insn_cnt, prog_type,
+				      expected_attach_type);
+}
+
+/**
+ * bpfsig_check_tail() - checks 1 to 5, on the tail of an instruction buffer
+ * @tail: the last @tail_len bytes of the buffer
+ * @tail_len: bytes in @tail (see bpfsig_tail_parse())
+ * @buf_len: length of the whole buffer in bytes
+ * @prog_type: program type of the load
+ * @expected_attach_type: expected attach type of the load
+ * @blob: filled in when the appended region parses
+ * @d: the decision; when the appended region parses, its instruction count
+ *	becomes the program's own, and its appendix length and key id are
+ *	filled in; check 5 is left to the verifier stage when the
+ *	signature was verified before (check_signature())
+ *
+ * The syscall stage's checks, on the region copied from the caller.
+ *
+ * Return: 0 if the signature is valid for a statement describing this load,
+ * -ENODATA, -EBADMSG, -ENOPKG, -EKEYREJECTED, -ENOKEY, -EKEYREVOKED or
+ * -ENOMEM otherwise.
+ */
+int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
+		      u32 prog_type, u32 expected_attach_type,
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d)
+{
+	int err;
+
+	err = check_region(tail, tail_len, buf_len, prog_type,
+			   expected_attach_type, blob, d);
 	if (err)
 		return err;
-	if (sig_verified)
-		return check_revoked(blob->stmt);
-	return check_signature(blob, d->stage == BPFSIG_STAGE_SYSCALL);
+	return check_signature(blob, true, true);
 }
 
 /* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
@@ -390,6 +406,30 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
 	return 0;
 }
 
+/*
+ * Checks 5 and 6 for a region found in the cache under the trust
+ * generation of now (bpfsig_cache_get()), releasing @e. Its statement was
+ * in none of bpfsig's revocations when it was entered and a revocation
+ * would have moved the generation since: only .blacklist is searched, for
+ * the statement's SHA-256 the entry keeps. Instructions kept with the
+ * entry are compared rather than hashed; otherwise the program is hashed
+ * and, its digest the statement's, kept for the next load.
+ */
+static int check_cached(struct bpfsig_cache_entry *e,
+			const struct bpf_insn *insns,
+			const struct bpfsig_blob *blob)
+{
+	int err = check_blacklisted(bpfsig_cache_digest(e));
+
+	if (!err && !bpfsig_cache_same_insns(e, insns, blob->insn_cnt)) {
+		err = check_digest(insns, blob->insn_cnt, blob->stmt);
+		if (!err)
+			bpfsig_cache_keep_insns(e, insns, blob->insn_cnt);
+	}
+	bpfsig_cache_put(e);
+	return err;
+}
+
 /**
  * bpfsig_check_prog() - all six checks, on the kernel's copy of a program
  * @prog: the program at the verifier's entry; prog->len still counts the
@@ -400,7 +440,8 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
  * Skips check 4 (profile and signature) when the syscall stage of
  * this same load verified a region equal to this one byte for byte, under
  * the trust generation of now and with trust=bpfsig (with bpfsig+system,
- * the kernel's keyrings change without the generation). A verdict stands
+ * the kernel's keyrings change without the generation), or when the cache
+ * holds the region (check_cached()). A verdict stands
  * on the trust generation its checks were made under: if a key was
  * removed, a statement revoked or the trusted set changed meanwhile
  * (while the program was hashed, say), checks 4 and 5 run again.
@@ -416,6 +457,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	const u8 *tail = (u8 *)prog->insnsi + len - tail_len;
 	u64 gen = bpfsig_trust_gen();
 	const struct bpfsig_trailer *t;
+	struct bpfsig_cache_entry *e;
 	bool verified = false;
 	int err;
 
@@ -431,16 +473,30 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 						    gen);
 	}
 	d->sig_reused = verified;
-	err = bpfsig_check_tail(tail, tail_len, len, prog->type,
-				prog->expected_attach_type, blob, d, verified);
+	err = check_region(tail, tail_len, len, prog->type,
+			   prog->expected_attach_type, blob, d);
 	if (err)
 		return err;
-	err = check_digest(prog->insnsi, blob->insn_cnt, blob->stmt);
+	/* A lookup the syscall stage made is the one counted. */
+	e = bpfsig_cache_get(blob, gen, !verified);
+	if (e) {
+		err = check_cached(e, prog->insnsi, blob);
+	} else {
+		u8 digest[SHA256_DIGEST_SIZE];
+
+		if (verified)
+			err = check_revoked(blob->stmt, digest);
+		else
+			err = check_signature(blob, false, false);
+		if (!err)
+			err = check_digest(prog->insnsi, blob->insn_cnt,
+					   blob->stmt);
+	}
 	/* Each round needs a change of trust made meanwhile by an admin. */
 	while (!err && bpfsig_trust_gen() != gen) {
 		gen = bpfsig_trust_gen();
 		d->sig_reused = false;
-		err = check_signature(blob, false);
+		err = check_signature(blob, false, true);
 	}
 	return err;
 }

@@ -45,9 +45,9 @@
 #include <linux/filter.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
-#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
@@ -174,6 +174,19 @@ static void notrace redirect(unsigned long ip, unsigned long parent_ip,
 		/* The module is going away: fail closed. */
 		bpfsig_set_ip(fregs, (unsigned long)h->refuse);
 	}
+}
+
+/*
+ * Nanoseconds since @start, a local_clock() reading: the scheduler's clock,
+ * cheap on every load (ktime_get_ns() reads the clocksource, which is the
+ * HPET on some machines). A check can sleep and resume on another CPU,
+ * whose clock may be a little behind: never negative.
+ */
+static u64 elapsed_ns(u64 start)
+{
+	u64 now = local_clock();
+
+	return now > start ? now - start : 0;
 }
 
 /*
@@ -349,13 +362,13 @@ static int mainline_check(const union bpf_attr *attr, bool kernel,
 static int mainline_decide(struct bpf_prog *prog, const union bpf_attr *attr,
 			   struct bpfsig_decision *d, u64 gen, int ret)
 {
-	u64 start = ktime_get_ns();
+	u64 start = local_clock();
 
 	if (ret)
 		return ret;
 	d->err = bpfsig_mainline_verdict(prog, attr, gen);
 	d->mainline = true;
-	return decide(d, bpfsig_mode_get(), ktime_get_ns() - start);
+	return decide(d, bpfsig_mode_get(), elapsed_ns(start));
 }
 #else
 static int mainline_check(const union bpf_attr *attr, bool kernel,
@@ -398,7 +411,7 @@ static int verifier_check(struct bpf_prog *prog, const union bpf_attr *attr,
 		bpfsig_audit_decision(d);
 		return 0;
 	}
-	start = ktime_get_ns();
+	start = local_clock();
 	d->err = bpfsig_check_prog(prog, &blob, d);
 	if (blob.total_len)
 		prog->len = blob.insn_cnt;
@@ -407,7 +420,7 @@ static int verifier_check(struct bpf_prog *prog, const union bpf_attr *attr,
 	if (d->err == -ENODATA)
 		d->err = bpfsig_loader_check(d, prog->type,
 					     prog->expected_attach_type);
-	ret = decide(d, mode, ktime_get_ns() - start);
+	ret = decide(d, mode, elapsed_ns(start));
 	bpfsig_loader_done(d);
 	return ret;
 }
@@ -495,7 +508,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 
 	if (kernel_refuses(attr, !d.unprivileged))
 		return 0;
-	start = ktime_get_ns();
+	start = local_clock();
 	if (len < BPFSIG_TRAILER_SIZE) {
 		d.err = -ENODATA;
 	} else {
@@ -516,7 +529,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 					      attr->expected_attach_type);
 		gen = bpfsig_trust_gen();
 		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
-					  &blob, &d, false);
+					  &blob, &d);
 		if (!d.err)
 			bpfsig_inflight_put(tail, tot, gen);
 		else
@@ -536,10 +549,10 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	}
 	/* Valid so far (or out of memory): the verifier stage decides. */
 	if (!d.err || d.err == -ENOMEM) {
-		bpfsig_stats_add_ns(ktime_get_ns() - start);
+		bpfsig_stats_add_ns(elapsed_ns(start));
 		return 0;
 	}
-	return decide(&d, mode, ktime_get_ns() - start);
+	return decide(&d, mode, elapsed_ns(start));
 }
 
 /**

@@ -4,7 +4,9 @@
  * A load whose statement and CMS were verified before skips the signature
  * verification (a hit); a key removed, a statement revoked or the trusted
  * set changed since is honoured at the next verdict; the cache holds at
- * most cache_size entries, the least recently used evicted first.
+ * most cache_size entries, the least recently used evicted first. The
+ * instructions of a program whose digest matched are kept with its entry
+ * (up to cache_insns_kib KiB in all) and compared, not hashed, on a hit.
  */
 #include "kselftest_harness.h"
 #include "common.h"
@@ -80,6 +82,65 @@ TEST_F(cache, stats_lines)
 	/* The documented default (module parameter cache_size). */
 	EXPECT_EQ(256, stat_get("cache_size"));
 	EXPECT_LE(stat_get("cache_entries"), stat_get("cache_size"));
+	EXPECT_LE(0, stat_get("cache_insns_same"));
+	EXPECT_LE(stat_get("cache_insns_bytes"),
+		  stat_get("cache_insns_kib") * 1024);
+}
+
+/* The budget the module was loaded with: 1 KiB in the budget boot. */
+static bool small_budget(void)
+{
+	return stat_get("cache_insns_kib") < 4;
+}
+
+/*
+ * A hit hashes the program once, keeps its canonical instructions, and
+ * compares them on every later hit instead of hashing.
+ */
+TEST_F(cache, hit_compares_kept_instructions)
+{
+	long long same = stat_get("cache_insns_same");
+	long long bytes = stat_get("cache_insns_bytes");
+
+	EXPECT_CACHED_LOAD(&self->b, 0, 1);
+	EXPECT_EQ(same, stat_get("cache_insns_same"));
+	/* 7 instructions kept (nothing else evicted with 4 MiB). */
+	if (!small_budget())
+		EXPECT_EQ(bytes + 7 * 8, stat_get("cache_insns_bytes"));
+	EXPECT_CACHED_LOAD(&self->b, 1, 0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+	EXPECT_CACHED_LOAD(&self->b, 1, 0);
+	EXPECT_EQ(same + 2, stat_get("cache_insns_same"));
+}
+
+/*
+ * The comparison is on the canonical form: another map fd is the same
+ * program; the second half of the ld_imm64 is not.
+ */
+TEST_F(cache, compared_in_canonical_form)
+{
+	long long same;
+	struct blob m = { 0 };
+	int map_a = array_map(), map_b = array_map();
+
+	ASSERT_LE(0, map_a);
+	ASSERT_LE(0, map_b);
+	make_map_prog(&m, map_a);
+	m.insns[6].imm = getpid() % 1000;	/* a program no other test signs */
+	ASSERT_EQ(0, sign_blob(&m, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	EXPECT_CACHED_LOAD(&m, 0, 1);
+	same = stat_get("cache_insns_same");
+	m.insns[1].imm = map_b;
+	EXPECT_CACHED_LOAD(&m, 1, 0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+	m.insns[2].imm = 1;
+	EXPECT_LOAD(&m, BPF_PROG_TYPE_SOCKET_FILTER, EKEYREJECTED, "rejected",
+		    0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+	free_blob(&m);
+	close(map_a);
+	close(map_b);
 }
 
 /* First load: verified (a miss); the same bytes again: a hit. */
@@ -102,18 +163,100 @@ TEST_F(cache, permissive_verifier_stage_hits)
 	EXPECT_CACHED_LOAD(&self->b, 1, 0);
 }
 
-/* The same statement with another program: a hit, then the hash refuses. */
+/*
+ * The same statement with another program: a hit, the kept instructions
+ * differ, the hash refuses; the signed program still compares equal.
+ */
 TEST_F(cache, hit_still_checks_the_instructions)
 {
 	struct cache_stats c0, c1;
+	long long same;
 
 	EXPECT_CACHED_LOAD(&self->b, 0, 1);
+	same = stat_get("cache_insns_same");
 	self->b.insns[0].imm ^= 1;
 	cache_read(&c0);
 	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EKEYREJECTED,
 		    "rejected", 0);
 	cache_read(&c1);
 	EXPECT_EQ(1, c1.hits - c0.hits);
+	EXPECT_EQ(same, stat_get("cache_insns_same"));
+	self->b.insns[0].imm ^= 1;
+	EXPECT_CACHED_LOAD(&self->b, 1, 0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+}
+
+/*
+ * Another program under the statement first: refused and not kept; the
+ * signed program is then hashed, kept, and compared from its next load.
+ */
+TEST_F(cache, only_matching_instructions_kept)
+{
+	long long same = stat_get("cache_insns_same");
+	long long bytes = stat_get("cache_insns_bytes");
+
+	self->b.insns[0].imm ^= 1;
+	EXPECT_LOAD(&self->b, BPF_PROG_TYPE_SOCKET_FILTER, EKEYREJECTED,
+		    "rejected", 0);
+	EXPECT_EQ(bytes, stat_get("cache_insns_bytes"));
+	self->b.insns[0].imm ^= 1;
+	EXPECT_CACHED_LOAD(&self->b, 1, 0);
+	EXPECT_EQ(same, stat_get("cache_insns_same"));
+	if (!small_budget())
+		EXPECT_EQ(bytes + 7 * 8, stat_get("cache_insns_bytes"));
+	EXPECT_CACHED_LOAD(&self->b, 1, 0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+}
+
+/*
+ * cache_insns_kib=1 (the budget boot of vm-tests.sh): two programs of 100
+ * instructions do not fit together, the second evicts the first's entry;
+ * one of 200 is never kept, always hashed.
+ */
+TEST_F(cache, insns_budget_evicts)
+{
+	struct blob a, b, big;
+	struct cache_stats c0, c1;
+	long long same;
+
+	if (stat_get("cache_insns_kib") != 1)
+		SKIP(return, "needs cache_insns_kib=1 (the budget boot)");
+	make_prog(&a, 100, 11000 + getpid() % 1000);
+	make_prog(&b, 100, 12000 + getpid() % 1000);
+	make_prog(&big, 200, 13000 + getpid() % 1000);
+	ASSERT_EQ(0, sign_blob(&a, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	ASSERT_EQ(0, sign_blob(&b, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	ASSERT_EQ(0, sign_blob(&big, self->k2048, "sha256",
+			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
+	EXPECT_CACHED_LOAD(&a, 0, 1);
+	EXPECT_LE(800, stat_get("cache_insns_bytes"));
+	same = stat_get("cache_insns_same");
+	EXPECT_CACHED_LOAD(&a, 1, 0);
+	EXPECT_EQ(same + 1, stat_get("cache_insns_same"));
+	/* b's 800 bytes do not fit next to a's: a's entry is evicted. */
+	cache_read(&c0);
+	EXPECT_CACHED_LOAD(&b, 0, 1);
+	cache_read(&c1);
+	EXPECT_LE(1, c1.evictions - c0.evictions);
+	EXPECT_LE(800, stat_get("cache_insns_bytes"));
+	EXPECT_GE(1024, stat_get("cache_insns_bytes"));
+	EXPECT_CACHED_LOAD(&b, 1, 0);
+	EXPECT_EQ(same + 2, stat_get("cache_insns_same"));
+	EXPECT_CACHED_LOAD(&a, 0, 1);
+	/* 1,600 bytes: cached, hashed on every load, never kept. */
+	EXPECT_CACHED_LOAD(&big, 0, 1);
+	EXPECT_CACHED_LOAD(&big, 1, 0);
+	EXPECT_CACHED_LOAD(&big, 1, 0);
+	EXPECT_EQ(same + 2, stat_get("cache_insns_same"));
+	EXPECT_GE(1024, stat_get("cache_insns_bytes"));
+	/* a is kept again and compared. */
+	EXPECT_CACHED_LOAD(&a, 1, 0);
+	EXPECT_EQ(same + 3, stat_get("cache_insns_same"));
+	free_blob(&a);
+	free_blob(&b);
+	free_blob(&big);
 }
 
 TEST_F(cache, key_removed_enokey)
@@ -219,6 +362,9 @@ TEST_F_TIMEOUT(cache, lru_eviction, 900)
 	long long i;
 
 	ASSERT_LT(0, size);
+	/* Room for every program's 5 instructions, or the budget evicts. */
+	if (stat_get("cache_insns_kib") * 1024 < (size + 1) * 5 * 8)
+		SKIP(return, "cache_insns_kib evicts first (the budget boot)");
 	progs = calloc(size + 1, sizeof(*progs));
 	ASSERT_NE(NULL, progs);
 	for (i = 0; i <= size; i++) {

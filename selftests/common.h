@@ -117,6 +117,40 @@ static inline void make_prog(struct blob *b, __u32 cnt, int seed)
 	b->cnt = b->prog_cnt = cnt;
 }
 
+/* A one-element array map (key u32, value u64); its fd or -1. */
+static inline int array_map(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 8;
+	attr.max_entries = 1;
+	return syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+}
+
+/*
+ * An 8-instruction program looking up key 0 of the map @map_fd (ld_imm64
+ * BPF_PSEUDO_MAP_FD at instructions 1-2, the fd in insns[1].imm).
+ */
+static inline void make_map_prog(struct blob *m, int map_fd)
+{
+	m->insns = calloc(8, sizeof(*m->insns));
+	m->insns[0] = INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0);
+	m->insns[1] = INSN(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1,
+			   BPF_PSEUDO_MAP_FD, 0, map_fd);
+	m->insns[2] = INSN(0, 0, 0, 0, 0);
+	m->insns[3] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10,
+			   0, 0);
+	m->insns[4] = INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
+	m->insns[5] = INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
+			   BPF_FUNC_map_lookup_elem);
+	m->insns[6] = MOV64_IMM(0, 0);
+	m->insns[7] = EXIT_INSN();
+	m->cnt = m->prog_cnt = 8;
+}
+
 /* Sign b's program and append the signature; 0 or -errno. */
 static inline int sign_blob(struct blob *b, const struct bpfsig_key *key,
 			    const char *hash, __u32 type, __u32 eat)

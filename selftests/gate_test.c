@@ -23,18 +23,6 @@ static __u32 xlated_len(int fd)
 	return info.xlated_prog_len;
 }
 
-static int array_map(void)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = 8;
-	attr.max_entries = 1;
-	return syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
-}
-
 FIXTURE(gate) {
 	struct bpfsig_key *k2048, *untrusted;
 	struct blob b;
@@ -221,19 +209,7 @@ TEST_F(gate, map_fds_are_not_signed)
 	map_b = array_map();
 	ASSERT_LE(0, map_a);
 	ASSERT_LE(0, map_b);
-	m.insns = calloc(8, sizeof(*m.insns));
-	m.insns[0] = INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0);
-	m.insns[1] = INSN(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1,
-			  BPF_PSEUDO_MAP_FD, 0, map_a);
-	m.insns[2] = INSN(0, 0, 0, 0, 0);
-	m.insns[3] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10,
-			  0, 0);
-	m.insns[4] = INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
-	m.insns[5] = INSN(BPF_JMP | BPF_CALL, 0, 0, 0,
-			  BPF_FUNC_map_lookup_elem);
-	m.insns[6] = MOV64_IMM(0, 0);
-	m.insns[7] = EXIT_INSN();
-	m.cnt = m.prog_cnt = 8;
+	make_map_prog(&m, map_a);
 	ASSERT_EQ(0, sign_blob(&m, self->k2048, "sha256",
 			       BPF_PROG_TYPE_SOCKET_FILTER, 0));
 	for (i = 0; i < 2; i++) {

@@ -121,18 +121,6 @@ static uint32_t below(uint32_t n)
 	return n ? rnd() % n : 0;
 }
 
-static int array_map(void)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = 8;
-	attr.max_entries = 1;
-	return syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
-}
-
 static int add_entry(const char *name, struct blob *b, __u32 type, __u32 eat,
 		     const char *key_name, const char *hash, bool trusted)
 {

@@ -109,6 +109,12 @@ else
 	check cache_size_above_max_refused_erange sh -c "grep -q 'Numerical result out of range' /tmp/err && dmesg | grep -q \"bpfsig: \\\`16385' invalid for parameter \\\`cache_size'\""
 fi
 check cache_size_max_loads sh -c "insmod '$ko' cache_size=16384 && grep -q '^cache_size 16384\$' $SFS/stats && rmmod bpfsig"
+if insmod "$ko" cache_insns_kib=262145 2>/tmp/err; then
+	not_ok cache_insns_kib_above_max_refused; rmmod bpfsig
+else
+	check cache_insns_kib_above_max_refused_erange sh -c "grep -q 'Numerical result out of range' /tmp/err && dmesg | grep -q \"bpfsig: \\\`262145' invalid for parameter \\\`cache_insns_kib'\""
+fi
+check cache_insns_kib_default sh -c "insmod '$ko' && grep -q '^cache_insns_kib 4096\$' $SFS/stats && grep -q '^cache_insns_bytes 0\$' $SFS/stats && rmmod bpfsig"
 
 # --- enforce: the main suites ----------------------------------------------
 check module_loads_enforce insmod "$ko" mode=enforce
@@ -194,6 +200,12 @@ check module_unloads_require_chain rmmod bpfsig
 check module_loads_kernel_exempt insmod "$ko" mode=enforce require_kernel_sig=0
 run_suite kernel_load_test
 check module_unloads_kernel_exempt rmmod bpfsig
+
+# --- cache_insns_kib=1: the cache's budget for instructions (cache_test) ----
+check module_loads_insns_budget insmod "$ko" mode=enforce cache_insns_kib=1
+expect_eq insns_budget_in_stats 1 "$(sed -n 's/^cache_insns_kib //p' $SFS/stats)"
+run_suite cache_test
+check module_unloads_insns_budget rmmod bpfsig
 
 # --- stress (Documentation/reliability.md; the soak has a phase of its own) --
 if [ "$lean" = 0 ] && [ "${BPFSIG_NO_STRESS_SOAK:-0}" = 0 ]; then

@@ -13,6 +13,8 @@ TARGETS = {
     "cheap_forged": 1000,
     "corpus_pct": 5.0,
     "hash_frac": 0.80,      # module throughput >= 80% of the fastest driver
+    "decision_x": 2.0,      # valid 1,000-insn decision / hashing them
+    "decision_insns": 1000,
 }
 
 
@@ -44,12 +46,13 @@ class Group:
 @dataclass
 class Replay:
     """A valid statement replayed onto another program, against its bound:
-    the kernel's copy + one legitimate verification."""
+    the kernel's copy + one legitimate first verification."""
     param: int
     replay: float
     copy: float
     checks: float
     sig: float
+    hash: float                     # hashing the program, at the module's rate
     bound: float
     ratio: float
     vs: float
@@ -72,6 +75,17 @@ class Hashing:
 
 
 @dataclass
+class Decision:
+    """A valid load's decision (cache warm) against hashing its
+    instructions at the module's rate."""
+    insns: int
+    decision: float
+    hash: float
+    ratio: float
+    ok: bool
+
+
+@dataclass
 class Verdict:
     verify_1m_ns: Optional[float]
     big: int
@@ -84,6 +98,7 @@ class Verdict:
     hash: Optional[Hashing]
     corpus_cold_pcts: list = None   # first loads: bpfsig with cache_size=0
     corpus_cold_median: Optional[float] = None
+    decision: Optional[Decision] = None
 
 
 def median_ns(r):
@@ -128,9 +143,15 @@ def judge_group(run, cases, need, verify_1m):
     return Group(refusals, all(r.ok for r in refusals), need)
 
 
-def judge_replay(run, reuse):
-    """Replay: bound = the kernel's copy + one legitimate verification
-    (signature + statement/revocation/digest checks)."""
+def hash_ns(insns, hs):
+    """Hashing @insns instructions at the module's measured rate."""
+    return insns * 8 / (hs.module_mbs * 1e6) * 1e9 if hs and hs.module_mbs else 0.0
+
+
+def judge_replay(run, reuse, hs):
+    """Replay: bound = the kernel's copy + one legitimate first
+    verification (signature + the checks of a valid load, whose
+    instructions, cache warm, are compared, + the hash of the program)."""
     rep = []
     for p in run.params("straight"):
         r = run.get("straight", p, "replay")
@@ -143,9 +164,10 @@ def judge_replay(run, reuse):
         checks = float(valid.decision_mean_ns)
         sig = (float(badsig.decision_mean_ns)
                if reuse and badsig and badsig.decisions else 0.0)
-        bound = median_ns(copy) + checks + sig
+        h = hash_ns(valid.insns, hs)
+        bound = median_ns(copy) + checks + sig + h
         rep.append(Replay(param=p, replay=median_ns(r), copy=median_ns(copy),
-                          checks=checks, sig=sig, bound=bound,
+                          checks=checks, sig=sig, hash=h, bound=bound,
                           ratio=median_ns(r) / bound,
                           vs=median_ns(ver) / median_ns(r),
                           accounted=float(r.decision_mean_ns)))
@@ -154,17 +176,19 @@ def judge_replay(run, reuse):
 
 def hash_slope(small, big, nbytes):
     """MB/s of the module's verify path: the slope of its decision time
-    from the valid load @small to @big, @nbytes larger."""
+    from the load @small to @big, @nbytes larger."""
     d = float(big.decision_mean_ns) - float(small.decision_mean_ns)
     return nbytes / (d / 1e9) / 1e6 if d > 0 else 0
 
 
 def judge_hash(run):
-    """The module's effective throughput vs the fastest driver."""
+    """The module's effective throughput vs the fastest driver: the slope
+    of the replays' decisions (a replay is hashed in full: cache warm, a
+    valid load's instructions are compared instead)."""
     straight = run.params("straight")
     small, big = min(straight), max(straight)
-    v_small = run.get("straight", small, "valid", "enforce")
-    v_big = run.get("straight", big, "valid", "enforce")
+    v_small = run.get("straight", small, "replay", "enforce")
+    v_big = run.get("straight", big, "replay", "enforce")
     good = [h for h in run.hash if not h.error and h.driver != "sha256"]
     if not (v_small and v_big and good):
         return None
@@ -189,6 +213,19 @@ def judge_hash(run):
     return hs
 
 
+def judge_decision(run, hs):
+    """The valid load of 1,000 instructions: its mean decision (both
+    stages, cache warm) against hashing those instructions."""
+    p = TARGETS["decision_insns"]
+    v = run.get("straight", p, "valid", "enforce")
+    if not (v and v.decisions and hs and hs.module_mbs):
+        return None
+    d = float(v.decision_mean_ns)
+    h = hash_ns(p, hs)
+    return Decision(insns=p, decision=d, hash=h, ratio=d / h,
+                    ok=d / h <= TARGETS["decision_x"])
+
+
 def judge(run):
     big = max(run.params("straight"))
     verify_1m = median_ns(run.get("straight", big, "nomod"))
@@ -203,11 +240,13 @@ def judge(run):
     pcts = [c.overhead_pct for c in run.corpus if c.measured]
     median = statistics.median(pcts) if pcts else None
     cold = [c.overhead_pct for c in run.corpus_cold if c.measured]
+    hs = judge_hash(run)
     return Verdict(verify_1m_ns=verify_1m, big=big, groups=groups,
-                   reuse=reuse, replay=judge_replay(run, reuse),
+                   reuse=reuse, replay=judge_replay(run, reuse, hs),
                    corpus_pcts=pcts, corpus_median=median,
                    corpus_ok=(median is not None and
                               median <= TARGETS["corpus_pct"]),
-                   hash=judge_hash(run), corpus_cold_pcts=cold,
+                   hash=hs, corpus_cold_pcts=cold,
                    corpus_cold_median=(statistics.median(cold)
-                                       if cold else None))
+                                       if cold else None),
+                   decision=judge_decision(run, hs))

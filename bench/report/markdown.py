@@ -16,6 +16,7 @@ TARGET_NAMES = {
     "corpus": "Signed-load overhead over the corpus",
     "corpus-cold": "First signed load over the corpus",
     "hash": "Hashing within 20% of the fastest in-kernel sha256",
+    "decision": "Valid-load decision within 2x of hashing the program",
 }
 
 
@@ -50,7 +51,8 @@ def replay_row(run, x):
             "replay, %s insns" % fmt_int(run.insns("straight", x.param)),
             render("target-replay", replay=fmt_time(x.replay),
                    copy=fmt_time(x.copy), signature=signature,
-                   checks=fmt_time(x.checks), bound=fmt_time(x.bound),
+                   checks=fmt_time(x.checks), hash=fmt_time(x.hash),
+                   bound=fmt_time(x.bound),
                    ratio="%.2f" % x.ratio, vs=fmt_x(x.vs)),
             "reported" + (" (within bound)" if x.ratio <= 1.0
                           else " (**above bound**)")]
@@ -91,11 +93,24 @@ def hash_row(run, t):
             status(hs.ok)]
 
 
+def decision_row(t):
+    x = t.decision
+    if not x:
+        return [TARGET_NAMES["decision"], "-", "no data", status(False)]
+    return [TARGET_NAMES["decision"],
+            "valid, %s insns, cache warm" % fmt_int(x.insns),
+            render("target-decision", decision=fmt_time(x.decision),
+                   hash=fmt_time(x.hash), ratio="%.2f" % x.ratio,
+                   target="%g" % TARGETS["decision_x"]),
+            status(x.ok)]
+
+
 def targets(run, t):
     rows = (refusal_rows(run, t, "unsigned") +
             refusal_rows(run, t, "forged") +
             [replay_row(run, x) for x in t.replay] +
-            [corpus_row(t), corpus_cold_row(t), hash_row(run, t)])
+            [corpus_row(t), corpus_cold_row(t), decision_row(t),
+             hash_row(run, t)])
     return md_table(["target", "case", "figures", "result"], rows)
 
 
