@@ -49,6 +49,7 @@ Valid statement replayed onto another program of the same size|replay, 1,000 ins
 Valid statement replayed onto another program of the same size|replay, 100,000 insns
 Signed-load overhead over the corpus|median of 1 programs
 First signed load over the corpus|median of 1 programs, cache off
+Valid-load decision within 2x of hashing the program|valid, 1,000 insns, cache warm
 Hashing within 20% of the fastest in-kernel sha256|module as loaded (sha256-generic)'
 rows=$(awk -F' [|] ' '/^## Targets/ { t = 1; next } /^##/ { t = 0 }
 	t && /^[|] [A-Z]/ { sub(/^[|] /, "", $1); print $1 "|" $2 "|" $NF }' "$report")
@@ -60,7 +61,7 @@ if [ "$got" = "$want" ] && [ "$bad" = 0 ]; then
 	ok every_target_judged
 else
 	echo "$rows" | sed 's/^/#   /'
-	not_ok every_target_judged "rows or results differ from the 12 targets (MET, MISSED or reported)"
+	not_ok every_target_judged "rows or results differ from the 13 targets (MET, MISSED or reported)"
 fi
 
 # corpus.csv: pairs, errors, accepted are columns 8, 9, 20
@@ -76,6 +77,12 @@ if [ "${hits:-0}" -ge "$want" ] && [ "$want" -gt 0 ]; then
 	ok corpus_replays_served_by_the_cache
 else
 	not_ok corpus_replays_served_by_the_cache "cache_hits ${hits:-?}, want at least $want"
+fi
+same=$(awk '$1 == "cache_insns_same" { print $2 }' "$raw/stats-enforce.txt")
+if [ "${same:-0}" -ge "$want" ] && [ "$want" -gt 0 ]; then
+	ok corpus_replays_compared_not_hashed
+else
+	not_ok corpus_replays_compared_not_hashed "cache_insns_same ${same:-?}, want at least $want"
 fi
 if grep -Eq 'WARNING:|BUG:|Oops|Call Trace|general protection' "$raw/dmesg.txt"; then
 	not_ok kernel_log_clean "see $raw/dmesg.txt"
