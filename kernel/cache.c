@@ -37,11 +37,13 @@
  * The instructions: the first time the verifier stage finds an entry, it
  * hashes the kernel's copy of the program as for any load and, if the
  * digest is the statement's, keeps the canonical form of those
- * instructions with the entry. A later load hitting the entry compares its
- * instructions, in canonical form, with those, byte for byte: equal, they
- * are instructions whose digest is the statement's, and hashing them again
- * would give the same; different, the program is hashed as for any load
- * (and refused: its digest cannot be the statement's). The copies together
+ * instructions with the entry, and where it zeroed an imm (the map fds).
+ * A later load hitting the entry compares its instructions with those,
+ * byte for byte but for those imm fields (bpfsig_cache_same_insns()):
+ * equal, their canonical form is the one whose digest is the statement's,
+ * and hashing them again would give the same; different, the program is
+ * hashed as for any load (and refused: its digest cannot be the
+ * statement's). The copies together
  * take at most cache_insns_kib KiB (module parameter, read-only, default
  * BPFSIG_CACHE_INSNS_DEFAULT, 0 keeps none): to keep a new one, the least
  * recently used entries that hold one are evicted; a program larger than
@@ -139,7 +141,9 @@ struct bpfsig_cache_entry {
 	struct key *key;		/* the .bpfsig key that verified it */
 	u8 digest[SHA256_DIGEST_SIZE];	/* of the statement */
 	const struct bpf_insn *insns;	/* canonical, digest checked; or NULL */
-	u32 insn_cnt;			/* of insns, set before it */
+	u32 insn_cnt;			/* of insns; these three set before it */
+	u32 nr_zeroed;			/* of zeroed[] */
+	u32 *zeroed;			/* where canonicalisation zeroed an imm */
 	u32 len;			/* of bytes[] */
 	u8 bytes[];			/* statement || CMS */
 };
@@ -189,6 +193,13 @@ static struct bpfsig_cache_entry *find(const struct bpfsig_blob *blob)
 	return NULL;
 }
 
+/* Bytes kept for @cnt instructions, @nr_zeroed of them canonicalised. */
+static size_t kept_size(u32 cnt, u32 nr_zeroed)
+{
+	return size_add(array_size(cnt, sizeof(struct bpf_insn)),
+			array_size(nr_zeroed, sizeof(u32)));
+}
+
 /*
  * Under cache_lock: out of the table. The caller drops the table's
  * reference (put_entry()) once the lock is released.
@@ -199,7 +210,7 @@ static void unlink_entry(struct bpfsig_cache_entry *e)
 	list_del(&e->lru);
 	entries--;
 	if (e->insns)
-		insns_bytes -= array_size(e->insn_cnt, sizeof(*e->insns));
+		insns_bytes -= kept_size(e->insn_cnt, e->nr_zeroed);
 }
 
 /* Not under cache_lock: drop a reference; the last one frees @e. */
@@ -208,6 +219,7 @@ static void put_entry(struct bpfsig_cache_entry *e)
 	if (e && refcount_dec_and_test(&e->ref)) {
 		key_put(e->key);
 		kvfree(e->insns);
+		kvfree(e->zeroed);
 		kfree(e);
 	}
 }
@@ -321,8 +333,23 @@ const u8 *bpfsig_cache_digest(const struct bpfsig_cache_entry *e)
 	return e->digest;
 }
 
-/* Instructions compared per step, canonicalised on the stack. */
-#define CANON_STEP	32
+/* Instructions compared between two chances to reschedule. */
+#define CMP_STEP	4096
+
+/* @n instructions equal byte for byte; may sleep. */
+static bool runs_equal(const struct bpf_insn *a, const struct bpf_insn *b,
+		       u32 n)
+{
+	u32 i, m;
+
+	for (i = 0; i < n; i += m) {
+		m = min_t(u32, n - i, CMP_STEP);
+		if (memcmp(a + i, b + i, array_size(m, sizeof(*a))))
+			return false;
+		cond_resched();
+	}
+	return true;
+}
 
 /**
  * bpfsig_cache_same_insns() - are these the instructions kept with @e?
@@ -331,33 +358,83 @@ const u8 *bpfsig_cache_digest(const struct bpfsig_cache_entry *e)
  * @cnt: its instruction count (the statement's)
  *
  * Compares the canonical form of @insns with the canonical instructions
- * that matched the statement's digest when they were kept. May sleep.
+ * that matched the statement's digest when they were kept: byte for byte,
+ * except that at the instructions whose imm the canonical form zeroed in
+ * those (the map fds), @insns' imm counts as zero. That is the same: the
+ * canonical form looks only at fields it keeps, so with these equal it
+ * zeroes the same imm fields of @insns, and an imm it zeroes that is not
+ * listed was zero already, as @insns' must be. May sleep.
  *
- * Return: true if they are equal byte for byte; false if they differ or
- * @e keeps none.
+ * Return: true if they are equal; false if they differ or @e keeps none.
  */
 bool bpfsig_cache_same_insns(const struct bpfsig_cache_entry *e,
 			     const struct bpf_insn *insns, u32 cnt)
 {
 	/* Pairs with the release in bpfsig_cache_keep_insns(). */
 	const struct bpf_insn *kept = smp_load_acquire(&e->insns);
-	struct bpf_insn step[CANON_STEP];
-	struct bpfsig_canon c;
-	u32 i, n;
+	u32 i, at, from = 0;
 
 	if (!kept || e->insn_cnt != cnt)
 		return false;
-	bpfsig_canon_init(&c);
-	for (i = 0; i < cnt; i += n) {
-		n = min_t(u32, cnt - i, CANON_STEP);
-		bpfsig_canon_copy(&c, step, insns + i, n);
-		if (memcmp(step, kept + i, n * sizeof(*step)))
+	for (i = 0; i < e->nr_zeroed; i++) {
+		struct bpf_insn one;
+
+		at = e->zeroed[i];
+		if (!runs_equal(insns + from, kept + from, at - from))
 			return false;
-		if (!(i % BPFSIG_CANON_CHUNK))
-			cond_resched();
+		one = insns[at];
+		one.imm = 0;
+		if (memcmp(&one, kept + at, sizeof(one)))
+			return false;
+		from = at + 1;
 	}
+	if (!runs_equal(insns + from, kept + from, cnt - from))
+		return false;
 	atomic64_inc(&insns_same);
 	return true;
+}
+
+/*
+ * The canonical form of @insns, and where it differs from them (ascending,
+ * in *@zeroed): 0, -ENOMEM, or -EINVAL if it changed more than an imm.
+ */
+static int canonicalise(const struct bpf_insn *insns, u32 cnt,
+			struct bpf_insn **canon, u32 **zeroed, u32 *nr)
+{
+	struct bpfsig_canon c;
+	u32 i, n, k;
+
+	*canon = kvmalloc_array(cnt, sizeof(**canon), GFP_KERNEL | __GFP_NOWARN);
+	*zeroed = NULL;
+	*nr = 0;
+	if (!*canon)
+		return -ENOMEM;
+	bpfsig_canon_init(&c);
+	for (i = 0; i < cnt; i += n) {
+		n = min_t(u32, cnt - i, BPFSIG_CANON_CHUNK);
+		bpfsig_canon_copy(&c, *canon + i, insns + i, n);
+		for (k = i; k < i + n; k++) {
+			struct bpf_insn one = insns[k];
+
+			if (!memcmp(&one, *canon + k, sizeof(one)))
+				continue;
+			one.imm = 0;
+			if (memcmp(&one, *canon + k, sizeof(one)))
+				return -EINVAL;
+			(*nr)++;
+		}
+		cond_resched();
+	}
+	if (!*nr)
+		return 0;
+	*zeroed = kvmalloc_array(*nr, sizeof(**zeroed),
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (!*zeroed)
+		return -ENOMEM;
+	for (i = 0, k = 0; i < cnt; i++)
+		if (memcmp(insns + i, *canon + i, sizeof(*insns)))
+			(*zeroed)[k++] = i;
+	return 0;
 }
 
 /**
@@ -376,24 +453,19 @@ void bpfsig_cache_keep_insns(struct bpfsig_cache_entry *e,
 			     const struct bpf_insn *insns, u32 cnt)
 {
 	size_t budget = (size_t)READ_ONCE(cache_insns_kib) * SZ_1K;
-	size_t bytes = array_size(cnt, sizeof(*insns));
 	struct bpfsig_cache_entry *old, *tmp;
-	struct bpfsig_canon c;
 	struct bpf_insn *copy;
 	LIST_HEAD(gone);
-	u32 i, n;
+	u32 *zeroed, nr;
+	size_t bytes;
 
-	if (READ_ONCE(e->insns) || bytes > budget)
+	if (READ_ONCE(e->insns) || kept_size(cnt, 0) > budget)
 		return;
-	copy = kvmalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
-	if (!copy)
-		return;
-	bpfsig_canon_init(&c);
-	for (i = 0; i < cnt; i += n) {
-		n = min_t(u32, cnt - i, BPFSIG_CANON_CHUNK);
-		bpfsig_canon_copy(&c, copy + i, insns + i, n);
-		cond_resched();
-	}
+	if (canonicalise(insns, cnt, &copy, &zeroed, &nr))
+		goto out;
+	bytes = kept_size(cnt, nr);
+	if (bytes > budget)
+		goto out;
 	spin_lock(&cache_lock);
 	if (!e->insns && !hlist_unhashed(&e->hash)) {
 		list_for_each_entry_safe_reverse(old, tmp, &lru, lru) {
@@ -406,15 +478,20 @@ void bpfsig_cache_keep_insns(struct bpfsig_cache_entry *e,
 			atomic64_inc(&evictions);
 		}
 		e->insn_cnt = cnt;
+		e->nr_zeroed = nr;
+		e->zeroed = zeroed;
 		/* Pairs with the acquire in bpfsig_cache_same_insns(). */
 		smp_store_release(&e->insns, copy);
 		insns_bytes += bytes;
 		copy = NULL;
+		zeroed = NULL;
 	}
 	spin_unlock(&cache_lock);
-	kvfree(copy);
 	list_for_each_entry_safe(old, tmp, &gone, lru)
 		put_entry(old);
+out:
+	kvfree(copy);
+	kvfree(zeroed);
 }
 
 /**
@@ -448,6 +525,8 @@ void bpfsig_cache_add(const struct bpfsig_blob *blob, u64 gen,
 	memcpy(e->digest, digest, sizeof(e->digest));
 	e->insns = NULL;
 	e->insn_cnt = 0;
+	e->nr_zeroed = 0;
+	e->zeroed = NULL;
 	e->key = signer_key(blob->stmt);
 	if (!e->key) {
 		kfree(e);
