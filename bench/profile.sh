@@ -20,7 +20,11 @@ top=$(cd "$(dirname "$0")/.." && pwd -P)
 b=$top/build/bench
 if [ -z "${BPFSIG_IN_VM:-}" ]; then
 	[ -x "$b/bench" ] || { echo "profile: no $b/bench: run make -C bench build" >&2; exit 1; }
-	exec "$top/scripts/vm-run.sh" --out "$b/vm-profile" -- bench/profile.sh "$insns" "$loads"
+	# Single-threaded TCG: switching tracers patches the kernel's text
+	# while the other vCPU runs, which multi-threaded TCG can get wrong
+	# (Documentation/vm-testing.md: a CPU left waiting on the other's
+	# answer to the patching IPI, seen here as a soft lockup).
+	exec "$top/scripts/vm-run.sh" --tcg-thread single --out "$b/vm-profile" -- bench/profile.sh "$insns" "$loads"
 fi
 
 SFS=/sys/kernel/security/bpfsig
