@@ -115,7 +115,7 @@ grep -A4 '^name *: sha256$' /proc/crypto > /tmp/raw/proc-crypto.txt
 bench hash || die "hash failed"
 rmmod bpfsig || die "rmmod bpfsig failed"
 # cache_insns_kib=0: every valid load hashes its program (what this phase
-# measures); the signature is still verified once and cached
+# measures); the signature is still verified once and cached (a hit)
 insmod "$top/bpfsig.ko" mode=enforce cache_insns_kib=0 || die "insmod (2) failed"
 enroll
 dmesg | sed -n 's/.*bpfsig: hashing with /rehash=/p' | tail -n 1 >> /tmp/raw/drivers.txt

@@ -280,7 +280,8 @@ int bpfsig_gate_init(void);
 void bpfsig_gate_exit(void);
 int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d);
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
+		      bool *verified);
 int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		      struct bpfsig_decision *d);
 const char *bpfsig_hash_driver(void);
@@ -348,7 +349,8 @@ bool bpfsig_early_stage_active(void);
 
 /* cache.c: verified signatures */
 struct bpfsig_cache_entry;
-bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen);
+bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen,
+			 bool count_hit);
 struct bpfsig_cache_entry *bpfsig_cache_get(const struct bpfsig_blob *blob,
 					    u64 gen, bool count);
 void bpfsig_cache_put(struct bpfsig_cache_entry *e);

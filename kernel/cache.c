@@ -27,12 +27,13 @@
  *
  * Only the profile check and the signature verification are skipped on a
  * hit (the bytes are those that passed them): the statement is checked
- * against the load at both stages, its revocation in the kernel's
- * .blacklist at every verdict, and the program's instructions at the
- * verifier stage. An entry is made only for a statement not revoked then;
- * a revocation through bpfsig raises the generation, so on a hit bpfsig's
- * own list need not be searched again, and the entry keeps the
- * statement's SHA-256, which the .blacklist search names.
+ * against the load at both stages and the program's instructions at the
+ * verifier stage. An entry is made only for a statement revoked neither by
+ * bpfsig nor in the kernel's .blacklist then; a revocation through bpfsig
+ * raises the generation, so on a hit bpfsig's own list need not be
+ * searched again. .blacklist is searched again at every verdict only on a
+ * kernel where it can grow after boot (CONFIG_SYSTEM_BLACKLIST_AUTH_UPDATE,
+ * gate.c), for the statement's SHA-256 the entry keeps.
  *
  * The instructions: the first time the verifier stage finds an entry, it
  * hashes the kernel's copy of the program as for any load and, if the
@@ -251,11 +252,12 @@ static struct key *signer_key(const struct bpfsig_statement *stmt)
 
 /*
  * The entry of @blob if it is fresh (trust generation @gen, key usable),
- * with a reference if @ref; a stale one is dropped. Counts a hit or a miss
- * if @count.
+ * with a reference if @ref; a stale one is dropped. Counts a hit if
+ * @count_hit, a miss if @count_miss.
  */
 static struct bpfsig_cache_entry *lookup(const struct bpfsig_blob *blob,
-					 u64 gen, bool ref, bool count)
+					 u64 gen, bool ref, bool count_hit,
+					 bool count_miss)
 {
 	struct bpfsig_cache_entry *e, *stale = NULL;
 
@@ -275,8 +277,10 @@ static struct bpfsig_cache_entry *lookup(const struct bpfsig_blob *blob,
 	}
 	spin_unlock(&cache_lock);
 	put_entry(stale);
-	if (count)
-		atomic64_inc(e ? &hits : &misses);
+	if (e && count_hit)
+		atomic64_inc(&hits);
+	else if (!e && count_miss)
+		atomic64_inc(&misses);
 	return e;
 }
 
@@ -285,17 +289,20 @@ static struct bpfsig_cache_entry *lookup(const struct bpfsig_blob *blob,
  * @blob: a parsed blob; only a blob whose CMS kept to the profile is ever
  *	added, so a hit means the same bytes did
  * @gen: the trust generation now, read before this call
+ * @count_hit: count a hit (the syscall stage does not: its hit is
+ *	looked up again, and counted, at the verifier stage)
  *
- * Counts a hit or a miss. A stale entry, or one whose key is no longer
- * usable, is dropped (a miss).
+ * Counts a miss, and a hit if @count_hit. A stale entry, or one whose key
+ * is no longer usable, is dropped (a miss).
  *
  * Return: true if the CMS signature of @blob verified against a key of
  * .bpfsig under trust generation @gen, and that key is still usable: the
  * verification can be skipped.
  */
-bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
+bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen,
+			 bool count_hit)
 {
-	return lookup(blob, gen, false, true);
+	return lookup(blob, gen, false, count_hit, true);
 }
 
 /**
@@ -310,7 +317,7 @@ bool bpfsig_cache_lookup(const struct bpfsig_blob *blob, u64 gen)
 struct bpfsig_cache_entry *bpfsig_cache_get(const struct bpfsig_blob *blob,
 					    u64 gen, bool count)
 {
-	return lookup(blob, gen, true, count);
+	return lookup(blob, gen, true, count, count);
 }
 
 /**

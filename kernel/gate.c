@@ -288,20 +288,23 @@ static int check_revoked(const struct bpfsig_statement *stmt,
  * generation of now and whose key is still usable (cache.c), is not
  * checked again: its bytes, equal to those of that verification, kept to
  * the profile then. Such a hit at the syscall stage (@early) ends the
- * checks there, since that stage may only refuse and check 5 runs again at
- * the verdict, at the verifier stage. A signature is remembered once it
- * verified with a key of .bpfsig and its statement is not revoked.
+ * checks there, since that stage may only refuse and the verifier stage
+ * looks the cache up again for the verdict (counting the hit). A signature
+ * is remembered once it verified with a key of .bpfsig and its statement
+ * is not revoked.
  * @lookup: false when the caller looked the region up in the cache already
+ * @verified: if not NULL, set when the signature was verified here (not
+ *	found in the cache) and is valid
  */
 static int check_signature(const struct bpfsig_blob *blob, bool early,
-			   bool lookup)
+			   bool lookup, bool *verified)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 	u64 gen = bpfsig_trust_gen();
 	bool own = false;
 	int err;
 
-	if (lookup && bpfsig_cache_lookup(blob, gen))
+	if (lookup && bpfsig_cache_lookup(blob, gen, !early))
 		return early ? 0 : check_revoked(blob->stmt, digest);
 	err = bpfsig_cms_check(blob);
 	if (!err)
@@ -311,6 +314,8 @@ static int check_signature(const struct bpfsig_blob *blob, bool early,
 		err = check_revoked(blob->stmt, digest);
 	if (!err && own)
 		bpfsig_cache_add(blob, gen, digest);
+	if (verified)
+		*verified = !err;
 	return err;
 }
 
@@ -346,6 +351,8 @@ static int check_region(const void *tail, u32 tail_len, u64 buf_len,
  *	becomes the program's own, and its appendix length and key id are
  *	filled in; check 5 is left to the verifier stage when the
  *	signature was verified before (check_signature())
+ * @verified: set when the signature was verified here; left false when it
+ *	was found in the cache (the verifier stage finds it there too)
  *
  * The syscall stage's checks, on the region copied from the caller.
  *
@@ -355,15 +362,17 @@ static int check_region(const void *tail, u32 tail_len, u64 buf_len,
  */
 int bpfsig_check_tail(const void *tail, u32 tail_len, u64 buf_len,
 		      u32 prog_type, u32 expected_attach_type,
-		      struct bpfsig_blob *blob, struct bpfsig_decision *d)
+		      struct bpfsig_blob *blob, struct bpfsig_decision *d,
+		      bool *verified)
 {
 	int err;
 
+	*verified = false;
 	err = check_region(tail, tail_len, buf_len, prog_type,
 			   expected_attach_type, blob, d);
 	if (err)
 		return err;
-	return check_signature(blob, true, true);
+	return check_signature(blob, true, true, verified);
 }
 
 /* bpfsig_hash_update_t for the kernel's shash, yielding between chunks. */
@@ -407,19 +416,34 @@ static int check_digest(const struct bpf_insn *insns, u32 cnt,
 }
 
 /*
+ * Can the kernel's .blacklist keyring gain an entry after boot? Only with
+ * CONFIG_SYSTEM_BLACKLIST_AUTH_UPDATE, which gives user space write
+ * permission on it (for hashes signed by a built-in key). Without it
+ * nobody has that permission, the blacklist key type refuses any key not
+ * built in, and the kernel adds to the keyring only from __init code (the
+ * built-in list, the firmware's dbx), all run before a module can load.
+ */
+#define BLACKLIST_GROWS	IS_ENABLED(CONFIG_SYSTEM_BLACKLIST_AUTH_UPDATE)
+
+/*
  * Checks 5 and 6 for a region found in the cache under the trust
  * generation of now (bpfsig_cache_get()), releasing @e. Its statement was
- * in none of bpfsig's revocations when it was entered and a revocation
- * would have moved the generation since: only .blacklist is searched, for
- * the statement's SHA-256 the entry keeps. Instructions kept with the
- * entry are compared rather than hashed; otherwise the program is hashed
- * and, its digest the statement's, kept for the next load.
+ * in none of bpfsig's revocations nor in .blacklist when it was entered,
+ * and a revocation through bpfsig would have moved the generation since:
+ * only .blacklist is searched again, for the statement's SHA-256 the entry
+ * keeps, and only if that keyring can have grown (BLACKLIST_GROWS).
+ * Instructions kept with the entry are compared rather than hashed;
+ * otherwise the program is hashed and, its digest the statement's, kept
+ * for the next load.
  */
 static int check_cached(struct bpfsig_cache_entry *e,
 			const struct bpf_insn *insns,
 			const struct bpfsig_blob *blob)
 {
-	int err = check_blacklisted(bpfsig_cache_digest(e));
+	int err = 0;
+
+	if (BLACKLIST_GROWS)
+		err = check_blacklisted(bpfsig_cache_digest(e));
 
 	if (!err && !bpfsig_cache_same_insns(e, insns, blob->insn_cnt)) {
 		err = check_digest(insns, blob->insn_cnt, blob->stmt);
@@ -487,7 +511,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 		if (verified)
 			err = check_revoked(blob->stmt, digest);
 		else
-			err = check_signature(blob, false, false);
+			err = check_signature(blob, false, false, NULL);
 		if (!err)
 			err = check_digest(prog->insnsi, blob->insn_cnt,
 					   blob->stmt);
@@ -496,7 +520,7 @@ int bpfsig_check_prog(struct bpf_prog *prog, struct bpfsig_blob *blob,
 	while (!err && bpfsig_trust_gen() != gen) {
 		gen = bpfsig_trust_gen();
 		d->sig_reused = false;
-		err = check_signature(blob, false, true);
+		err = check_signature(blob, false, true, NULL);
 	}
 	return err;
 }

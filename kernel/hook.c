@@ -503,6 +503,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	struct bpfsig_trailer trailer;
 	struct bpfsig_blob blob;
 	u32 tot, sig_len, eat;
+	bool verified;
 	u64 start, gen;
 	void *tail;
 
@@ -529,8 +530,9 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 					      attr->expected_attach_type);
 		gen = bpfsig_trust_gen();
 		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
-					  &blob, &d);
-		if (!d.err)
+					  &blob, &d, &verified);
+		/* A cache hit: the verifier stage finds it in the cache. */
+		if (verified)
 			bpfsig_inflight_put(tail, tot, gen);
 		else
 			kfree(tail);

@@ -4,9 +4,11 @@
  *
  * A valid load is checked twice: at the syscall stage, on the appended
  * region copied from the caller, and at the verifier stage, on the kernel's
- * copy. When the syscall stage has verified a region's signature, it keeps
- * the region here, with the trust generation it was verified under, keyed
- * by the loading task, until that task's bpf_prog_load() returns. The
+ * copy. When the syscall stage has verified a region's signature (not
+ * found it in the cache: then the verifier stage looks the cache up
+ * itself, cache.c), it keeps the region here, with the trust generation
+ * it was verified under, keyed by the loading task, until that task's
+ * bpf_prog_load() returns. The
  * verifier stage relies on that verification (the CMS profile and the
  * signature) only if the kernel's copy of the region is the same, byte for
  * byte, and the trust generation has not moved since (policy.c): the same
