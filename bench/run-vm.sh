@@ -18,13 +18,17 @@
 #               AF_ALG; bpfsig reloaded (it now picks the fastest driver;
 #               cache_insns_kib=0, so that valid loads hash their program)
 #               and the valid loads measured again ("rehash")
+# On another kernel than the pinned one (bench/Makefile's "other"), the
+# environment names its module and module tree: BPFSIG_KO (bpfsig.ko built
+# for it), BPFSIG_KDIR (the kernel's tree, lib/modules/RELEASE below it).
 set -u
 run=${1:-full}
 [ $# -gt 0 ] && shift
 top=$(pwd)
 b=$top/build/bench
 out=${BPFSIG_VM_OUT:?not in the VM}/raw
-kdir=$top/build/kernel
+kdir=${BPFSIG_KDIR:-$top/build/kernel}
+ko=${BPFSIG_KO:-$top/bpfsig.ko}
 SFS=/sys/kernel/security/bpfsig
 mkdir -p "$out"
 
@@ -71,7 +75,7 @@ save
 
 # --- 2. module loaded, mode off ----------------------------------------------
 phase "2/4 module loaded, mode off"
-insmod "$top/bpfsig.ko" mode=off || die "insmod failed"
+insmod "$ko" mode=off || die "insmod failed"
 # now: the kernel log wraps long before the end of the run
 dmesg | sed -n 's/.*bpfsig: hashing with /default=/p' | tail -n 1 > /tmp/raw/drivers.txt
 grep -q '^syscall_stage 1' $SFS/stats || die "no syscall stage (see dmesg)"
@@ -98,7 +102,7 @@ save
 
 phase "3/4 enforce, cache off (first loads)"
 rmmod bpfsig || die "rmmod bpfsig failed"
-insmod "$top/bpfsig.ko" mode=enforce cache_size=0 || die "insmod cache_size=0 failed"
+insmod "$ko" mode=enforce cache_size=0 || die "insmod cache_size=0 failed"
 enroll
 mkdir -p /tmp/raw-cold
 bench --out /tmp/raw-cold corpus "$@" || die "corpus (cache off) failed"
@@ -116,7 +120,7 @@ bench hash || die "hash failed"
 rmmod bpfsig || die "rmmod bpfsig failed"
 # cache_insns_kib=0: every valid load hashes its program (what this phase
 # measures); the signature is still verified once and cached (a hit)
-insmod "$top/bpfsig.ko" mode=enforce cache_insns_kib=0 || die "insmod (2) failed"
+insmod "$ko" mode=enforce cache_insns_kib=0 || die "insmod (2) failed"
 enroll
 dmesg | sed -n 's/.*bpfsig: hashing with /rehash=/p' | tail -n 1 >> /tmp/raw/drivers.txt
 bench loads rehash || die "loads rehash failed"
