@@ -52,4 +52,4 @@ t2=$(date +%s.%N)
 	echo "total_wall_s=$(echo "$t2 $t0" | awk '{printf "%.0f", $1 - $2}')"
 	echo "vm_status=0"
 } > "$out/vm/raw/host.txt"
-python3 bench/report "$out/vm/raw" "$top/Documentation/benchmark-$rel"
+python3 bench/report "$out/vm/raw" "$top/Documentation/benchmark-$rel" --other

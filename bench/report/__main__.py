@@ -4,7 +4,10 @@
 published report: benchmark.md, benchmark.csv (the load matrix),
 benchmark-{flat,split,corpus,flood,hash}.csv and benchmark.png (gnuplot).
 
-    bench/report RAW_DIR OUT_DIR [--smoke]
+    bench/report RAW_DIR OUT_DIR [--smoke | --other]
+
+--other: a run on another kernel than the pinned one (bench/other.sh),
+published in a directory below Documentation/.
 
 Everything in the report is computed from RAW_DIR; nothing is typed in by
 hand. Targets are those of issue 5; each is marked MET or MISSED with the
@@ -28,6 +31,7 @@ from report.plot import plot  # noqa: E402
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     smoke = "--smoke" in sys.argv
+    other = "--other" in sys.argv
     if len(args) != 2:
         sys.exit(__doc__)
     raw, out = args
@@ -38,7 +42,7 @@ def main():
     plot(run, out, os.path.join(os.path.dirname(os.path.abspath(raw)),
                                 "plot"))
     with open(os.path.join(out, "benchmark.md"), "w") as f:
-        f.write(report_md(run, t, smoke))
+        f.write(report_md(run, t, smoke, out, other))
     print("report: wrote %s/benchmark.{md,csv,png}" % out)
 
 

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """benchmark.md: the page of benchmark.md.in, with the targets table, the
 discussion, the method's figures, the machine and the result tables."""
+import os
+
 from . import tables
 from .cases import CASE_DESC, CASE_ORDER
 from .discussion import discussion
@@ -132,7 +134,7 @@ def drift(t):
             "%.2f" % max(r.flat for r in rows) if rows else "?")
 
 
-def run_fields(run, smoke):
+def run_fields(run, smoke, other=False):
     """The header's and the machine table's figures ("?" if unknown)."""
     fields = {k: run.host.get(k, "?") for k in
               ("date", "git", "vm_wall_s", "total_wall_s", "host_cpu",
@@ -143,8 +145,12 @@ def run_fields(run, smoke):
                     "bpf_jit_enable", "audit", "guest_bench_s")})
     fields.update(driver_default=run.drivers.get("default", "?"),
                   driver_rehash=run.drivers.get("rehash", "?"),
-                  make="bench-smoke" if smoke else "bench",
-                  smoke_note=" " + render("smoke-note") if smoke else "")
+                  make=("bench-smoke" if smoke else
+                        "-C bench other" if other else "bench"),
+                  smoke_note=(" " + render("smoke-note") if smoke else
+                              " " + render("other-note",
+                                           kernel=fields["guest_kernel"])
+                              if other else ""))
     return fields
 
 
@@ -177,9 +183,23 @@ def result_blocks(run, t):
         hash=tables.hash_table(run, t))
 
 
-def report_md(run, t, smoke):
-    return render("page", targets=targets(run, t),
-                  unexpected=unexpected(run),
-                  discussion=discussion(run, t),
-                  **run_fields(run, smoke), **method_fields(run, t, smoke),
-                  **result_blocks(run, t)) + "\n"
+def others_note(out):
+    """Links to the reports of other kernels' runs published below @out."""
+    dirs = sorted(d for d in os.listdir(out) if d.startswith("benchmark-") and
+                  os.path.isfile(os.path.join(out, d, "benchmark.md")))
+    if not dirs:
+        return ""
+    return " " + render("others-note", links=", ".join(
+        "[%s](%s/benchmark.md)" % (d[len("benchmark-"):], d) for d in dirs))
+
+
+def report_md(run, t, smoke, out, other=False):
+    md = render("page", targets=targets(run, t),
+                others_note="" if smoke or other else others_note(out),
+                unexpected=unexpected(run),
+                discussion=discussion(run, t),
+                **run_fields(run, smoke, other), **method_fields(run, t, smoke),
+                **result_blocks(run, t)) + "\n"
+    # published one directory down (bench/other.sh): links to the others
+    return md.replace("](benchmark-mainline.md)",
+                      "](../benchmark-mainline.md)") if other else md
