@@ -17,7 +17,9 @@
 #   4. hash     sha256-ssse3 + algif_hash loaded: every sha256 driver through
 #               AF_ALG; bpfsig reloaded (it now picks the fastest driver;
 #               cache_insns_kib=0, so that valid loads hash their program)
-#               and the valid loads measured again ("rehash")
+#               and the valid loads measured again ("rehash"); then the
+#               module's hashing and its driver's through AF_ALG, in the
+#               same rounds ("hashpair")
 # On another kernel than the pinned one (bench/Makefile's "other"), the
 # environment names its module and module tree: BPFSIG_KO (bpfsig.ko built
 # for it), BPFSIG_KDIR (the kernel's tree, lib/modules/RELEASE below it).
@@ -124,6 +126,8 @@ insmod "$ko" mode=enforce cache_insns_kib=0 || die "insmod (2) failed"
 enroll
 dmesg | sed -n 's/.*bpfsig: hashing with /rehash=/p' | tail -n 1 >> /tmp/raw/drivers.txt
 bench loads rehash || die "loads rehash failed"
+# the module's hashing and its driver's, interleaved round by round
+bench hashpair || die "hashpair failed"
 phase "done"
 
 dmesg > /tmp/raw/dmesg.txt

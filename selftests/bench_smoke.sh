@@ -84,6 +84,15 @@ if [ "${same:-0}" -ge "$want" ] && [ "$want" -gt 0 ]; then
 else
 	not_ok corpus_replays_compared_not_hashed "cache_insns_same ${same:-?}, want at least $want"
 fi
+# hashpair.csv: 3 rounds, each with both replays timed (the larger one
+# longer) and AF_ALG's digest right; the target row judged on them
+if awk -F, 'NR > 1 { rows++; if ($9 != "" || $8 <= 0 || $7 <= $6) bad++ }
+	END { exit !(rows == 3 && !bad) }' "$raw/hashpair.csv" &&
+	grep -q '^| Hashing within .*| module after the reload' "$report"; then
+	ok hashing_judged_interleaved
+else
+	not_ok hashing_judged_interleaved "see $raw/hashpair.csv"
+fi
 if grep -Eq 'WARNING:|BUG:|Oops|Call Trace|general protection' "$raw/dmesg.txt"; then
 	not_ok kernel_log_clean "see $raw/dmesg.txt"
 else

@@ -204,6 +204,7 @@ int cmd_flat(void);
 int cmd_flood(const char *label);
 int cmd_corpus(int argc, char **argv);
 int cmd_hash(void);
+int cmd_hashpair(void);
 int cmd_repeat(__u32 insns, long count);
 
 #endif /* BENCH_H */

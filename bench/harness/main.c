@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"  flood LABEL                      unsigned ~1M-insn loads for --seconds\n"
 		"  corpus DIR...                    *.bpf.o: signed (enforce) vs unsigned (off)\n"
 		"  hash                             sha256 drivers through AF_ALG\n"
+		"  hashpair                         the module's hashing and its driver's, interleaved\n"
 		"  flat                             the refused cases, sizes interleaved (also part of loads enforce)\n"
 		"  repeat N COUNT                   one signed N-insn program loaded COUNT times (bench/profile.sh)\n");
 }
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
 		return cmd_corpus(argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "hash"))
 		return cmd_hash();
+	if (!strcmp(argv[i], "hashpair"))
+		return cmd_hashpair();
 	if (!strcmp(argv[i], "flat"))
 		return cmd_flat();
 	if (!strcmp(argv[i], "repeat") && i + 2 < argc)

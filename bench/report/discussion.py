@@ -181,12 +181,22 @@ def hashing(run, t):
     if hs.rehash is not None:
         rehash = render("say-hash-rehash", driver=hs.rehash,
                         mbs="%.1f" % hs.rehash_mbs) + " "
-    return render("say-hash", default=hs.default,
+    pair = ""
+    if hs.pair:
+        p = hs.pair
+        r0 = run.hashpair[0]
+        pair = render("say-hash-pair", rounds=str(p.rounds),
+                      small=fmt_int(r0.small_insns), big=fmt_int(r0.big_insns),
+                      driver=p.driver, pair_mb="%.1f" % (p.bytes / 1e6),
+                      module_mbs="%.1f" % p.module_mbs,
+                      afalg_mbs="%.1f" % p.afalg_mbs,
+                      ratio="%.0f" % (100 * p.ratio))
+    return render("say-hash", default=hs.default, pair=pair,
                   module_mbs="%.1f" % hs.module_mbs, fastest=hs.fastest,
                   fastest_mbs="%.1f" % hs.fastest_mbs,
                   default_mbs=("%.1f" % hs.default_mbs
                                if hs.default_mbs else "?"),
-                  frac="%.0f" % (100 * hs.frac),
+                  frac="%.0f" % (100 * hs.module_mbs / hs.fastest_mbs),
                   driver_frac="%.0f" % (100 * hs.driver_frac),
                   rehash=rehash, verdict="Met" if hs.ok else "**Missed**")
 

@@ -72,6 +72,20 @@ class Hashing:
     ok: bool = False
     rehash: Optional[str] = None
     rehash_mbs: Optional[float] = None
+    pair: Optional["HashPairs"] = None
+
+
+@dataclass
+class HashPairs:
+    """hashpair.csv: the module's hashing against its own driver's through
+    AF_ALG, in the same rounds."""
+    driver: str
+    rounds: int
+    bytes: int
+    module_mbs: float       # bytes / median of (big - small) decisions
+    afalg_mbs: float        # bytes / median AF_ALG time
+    ratio: float            # median over rounds of module rate / AF_ALG rate
+    driver_frac: float      # that driver / the fastest (hash.csv)
 
 
 @dataclass
@@ -211,9 +225,30 @@ def judge_hash(run):
     if rs and rb:
         hs.rehash = run.drivers.get("rehash", "?")
         hs.rehash_mbs = hash_slope(rs, rb, nbytes)
+    hs.pair = judge_pairs(run, good, fastest_mbs)
+    if hs.pair:
+        hs.frac = hs.pair.ratio * hs.pair.driver_frac
     hs.ok = (hs.frac >= TARGETS["hash_frac"] and
              hs.driver_frac >= TARGETS["hash_frac"])
     return hs
+
+
+def judge_pairs(run, good, fastest_mbs):
+    """The module's rate against its driver's, round by round."""
+    rows = [p for p in run.hashpair if not p.error and p.afalg_ns > 0 and
+            p.module_big_ns > p.module_small_ns]
+    if not rows or len(rows) != len(run.hashpair):
+        return None
+    drv = [h for h in good if h.driver == rows[0].driver]
+    nbytes = rows[0].bytes
+    diff = [p.module_big_ns - p.module_small_ns for p in rows]
+    return HashPairs(
+        driver=rows[0].driver, rounds=len(rows), bytes=nbytes,
+        module_mbs=nbytes / (statistics.median(diff) / 1e9) / 1e6,
+        afalg_mbs=nbytes / (statistics.median(p.afalg_ns for p in rows)
+                            / 1e9) / 1e6,
+        ratio=statistics.median(p.afalg_ns / d for p, d in zip(rows, diff)),
+        driver_frac=(float(drv[0].mb_per_s) / fastest_mbs if drv else 0.0))
 
 
 def judge_decision(run, hs):

@@ -2,12 +2,13 @@
 """One run's raw data (RAW_DIR), read into records, and the lookups the
 report makes in it."""
 import csv
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
 
-from .records import (Corpus, CorpusFailed, Flat, Flood, Hash, Load, Prog,
-                      Split, parse)
+from .records import (Corpus, CorpusFailed, Flat, Flood, Hash, HashPair, Load,
+                      Prog, Split, parse)
 
 
 def read_rows(path):
@@ -40,6 +41,7 @@ class Run:
     corpus_cold: list = field(default_factory=list)  # cache_size=0
     corpus_failed: list = field(default_factory=list)
     hash: list = field(default_factory=list)
+    hashpair: list = field(default_factory=list)
     split: list = field(default_factory=list)
     flat: dict = field(default_factory=dict)   # (case, param) -> Flat
     machine: dict = field(default_factory=dict)
@@ -69,7 +71,35 @@ class Run:
 TABLES = {"loads": Load, "progs": Prog, "flood": Flood, "corpus": Corpus,
           "corpus-cold": Corpus,
           "corpus-failed": CorpusFailed, "hash": Hash, "split": Split,
+          "hashpair": HashPair,
           "flat": Flat}
+
+
+def top_driver(raw):
+    """The highest-priority sha256 driver of proc-crypto.txt, or None."""
+    best, drv = None, None
+    for line in open(os.path.join(raw, "proc-crypto.txt")):
+        k, _, v = line.partition(":")
+        if k.strip() == "driver":
+            drv = v.strip()
+        elif k.strip() == "priority" and drv:
+            if best is None or int(v) > best[0]:
+                best = (int(v), drv)
+    return best[1] if best else None
+
+
+def by_name(rows, raw):
+    """hash.csv: a driver AF_ALG cannot bind by its driver name (7.x's
+    sha256-lib, ENOENT) is measured by the algorithm's name, sha256, which
+    binds the highest-priority driver: that row stands for it when it is
+    that driver."""
+    named = [r for r in rows if r.driver == "sha256" and not r.error]
+    if not named or not os.path.exists(os.path.join(raw, "proc-crypto.txt")):
+        return rows
+    top = top_driver(raw)
+    return [dataclasses.replace(named[0], driver=r.driver)
+            if r.driver == top and r.error == "No such file or directory"
+            else r for r in rows]
 
 
 def load_run(raw):
@@ -82,7 +112,9 @@ def load_run(raw):
     run.flood, run.corpus = records["flood"], records["corpus"]
     run.corpus_failed = records["corpus-failed"]
     run.corpus_cold = records["corpus-cold"]
-    run.hash, run.split = records["hash"], records["split"]
+    run.hash, run.split = (by_name(records["hash"], raw),
+                           records["split"])
+    run.hashpair = records["hashpair"]
     run.flat = {(r.case, r.param): r for r in records["flat"]}
     for name in ("machine", "host", "drivers"):
         setattr(run, name, read_kv(os.path.join(raw, name + ".txt")))

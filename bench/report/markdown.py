@@ -84,6 +84,19 @@ def hash_row(run, t):
     hs = t.hash
     if not hs:
         return [TARGET_NAMES["hash"], "-", "no data", status(False)]
+    if hs.pair:
+        p = hs.pair
+        return [TARGET_NAMES["hash"], "module after the reload (%s)" % p.driver,
+                render("target-hash-pair", module_mbs="%.1f" % p.module_mbs,
+                       driver=p.driver, afalg_mbs="%.1f" % p.afalg_mbs,
+                       rounds=str(p.rounds), pair_mb="%.1f" % (p.bytes / 1e6),
+                       ratio="%.0f" % (100 * p.ratio),
+                       pair_driver_frac="%.0f" % (100 * p.driver_frac),
+                       fastest=hs.fastest, fastest_mbs="%.1f" % hs.fastest_mbs,
+                       frac="%.0f" % (100 * hs.frac), default=hs.default,
+                       driver_frac="%.0f" % (100 * hs.driver_frac),
+                       target="%.0f" % (100 * TARGETS["hash_frac"])),
+                status(hs.ok)]
     return [TARGET_NAMES["hash"], "module as loaded (%s)" % hs.default,
             render("target-hash", module_mbs="%.1f" % hs.module_mbs,
                    slope_mb="%.1f" % (hs.bytes / 1e6), fastest=hs.fastest,

@@ -164,6 +164,21 @@ class Hash:
     mb_per_s: float
 
 
+@dataclass(frozen=True)
+class HashPair:
+    """hashpair.csv: one round of the module's hashing (two replays) and
+    its driver's through AF_ALG, interleaved."""
+    round: int
+    driver: str
+    small_insns: int
+    big_insns: int
+    bytes: int
+    module_small_ns: float
+    module_big_ns: float
+    afalg_ns: float
+    error: str
+
+
 def _converter(hint):
     if typing.get_origin(hint) is typing.Union:
         hint = next(a for a in typing.get_args(hint) if a is not type(None))
