@@ -179,7 +179,11 @@ def hashing(run, t):
         return None
     rehash = ""
     if hs.rehash is not None:
-        rehash = render("say-hash-rehash", driver=hs.rehash,
+        ssse3 = ("with sha256-ssse3 present"
+                 if any(h.driver == "sha256-ssse3" for h in run.hash) else
+                 "with no sha256-ssse3 driver to load (this kernel's sha256 "
+                 "library picks its own SIMD code)")
+        rehash = render("say-hash-rehash", driver=hs.rehash, ssse3=ssse3,
                         mbs="%.1f" % hs.rehash_mbs) + " "
     pair = ""
     if hs.pair:
