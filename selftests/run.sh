@@ -67,7 +67,8 @@ if [ $host_only = 0 ]; then
 	# kernels.sh: scripts/tcg-stale-int3.sh; a stuck CPU ends a boot after
 	# 20 s, softlockup_panic=1) is booted once more, and said;
 	# what its first try counted is taken back, its console kept as
-	# vm-PHASE-console-try1.log. Any other death fails.
+	# vm-PHASE-console-try1.log; that second boot runs single-threaded TCG.
+	# Any other death fails.
 	for phase in main soak lock-param; do
 		tcg=multi
 		[ "$phase" != soak ] || tcg=single
@@ -82,7 +83,8 @@ if [ $host_only = 0 ]; then
 				! grep -q '^# vm-tests done' "$log/vm-$phase.txt" &&
 				why=$(scripts/tcg-stale-int3.sh "$out/console.log") ||
 				break
-			echo "# vm-$phase: the VM died half-way, $why; booting again:"
+			echo "# vm-$phase: the VM died half-way, $why; booting again, single-threaded TCG:"
+			tcg=single
 			cp "$out/console.log" "$log/vm-$phase-console-try1.log"
 			head -n "$counted" "$log/all.tap" > "$log/all.tap.tmp" &&
 				mv "$log/all.tap.tmp" "$log/all.tap"
