@@ -22,6 +22,7 @@
 
 struct driver {
 	char name[128];
+	int priority;
 };
 
 static int afalg_sha256(const char *driver, const void *buf, size_t len,
@@ -67,7 +68,10 @@ out:
 	return ret;
 }
 
-/* Every sha256 implementation the running kernel has registered. */
+/*
+ * Every sha256 implementation the running kernel has registered, with its
+ * priority, then the algorithm's name itself ("sha256", priority -1).
+ */
 static int list_drivers(struct driver *drivers)
 {
 	bool is_sha256 = false;
@@ -78,6 +82,7 @@ static int list_drivers(struct driver *drivers)
 	f = fopen("/proc/crypto", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		char val[128];
+		int prio;
 
 		if (sscanf(line, "name : %127s", val) == 1)
 			is_sha256 = !strcmp(val, "sha256");
@@ -85,11 +90,16 @@ static int list_drivers(struct driver *drivers)
 			 sscanf(line, "driver : %127s", val) == 1)
 			snprintf(drivers[nd++].name, sizeof(drivers[0].name),
 				 "%s", val);
+		else if (is_sha256 && nd &&
+			 sscanf(line, "priority : %d", &prio) == 1)
+			drivers[nd - 1].priority = prio;
 	}
 	if (f)
 		fclose(f);
-	if (nd < MAX_DRIVERS)
-		snprintf(drivers[nd++].name, sizeof(drivers[0].name), "sha256");
+	if (nd < MAX_DRIVERS) {
+		snprintf(drivers[nd].name, sizeof(drivers[0].name), "sha256");
+		drivers[nd++].priority = -1;
+	}
 	return nd;
 }
 
@@ -140,30 +150,18 @@ int cmd_hash(void)
 	return 0;
 }
 
-/* The highest-priority sha256 driver of /proc/crypto, "" if none. */
-static void top_driver(char *name, size_t size)
+/* The highest-priority sha256 driver of @drivers, "" if none. */
+static const char *top_driver(const struct driver *drivers, int nd)
 {
-	char line[256], val[128], drv[128] = "";
-	bool is_sha256 = false;
-	int prio, best = -1;
-	FILE *f;
+	const char *top = "";
+	int i, best = -1;
 
-	name[0] = 0;
-	f = fopen("/proc/crypto", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "name : %127s", val) == 1) {
-			is_sha256 = !strcmp(val, "sha256");
-			drv[0] = 0;
-		} else if (is_sha256 && sscanf(line, "driver : %127s", val) == 1) {
-			snprintf(drv, sizeof(drv), "%s", val);
-		} else if (drv[0] && sscanf(line, "priority : %d", &prio) == 1 &&
-			   prio > best) {
-			best = prio;
-			snprintf(name, size, "%s", drv);
+	for (i = 0; i < nd; i++)
+		if (drivers[i].priority > best) {
+			best = drivers[i].priority;
+			top = drivers[i].name;
 		}
-	}
-	if (f)
-		fclose(f);
+	return top;
 }
 
 /* The driver the module hashes with: its stats line sha256_driver. */
@@ -240,7 +238,7 @@ int cmd_hashpair(void)
 	long long ns_small, ns_big, ns_alg;
 	struct prog bs, bb;
 	unsigned char *buf;
-	char driver[128], alg[128], top[128];
+	char driver[128], alg[128];
 	FILE *f;
 
 	if (!module_driver(driver, sizeof(driver))) {
@@ -260,8 +258,9 @@ int cmd_hashpair(void)
 	 */
 	snprintf(alg, sizeof(alg), "%s", driver);
 	if (afalg_sha256(alg, buf, 64, got, &ns_alg) == -ENOENT) {
-		top_driver(top, sizeof(top));
-		if (!strcmp(top, driver))
+		struct driver drivers[MAX_DRIVERS];
+
+		if (!strcmp(top_driver(drivers, list_drivers(drivers)), driver))
 			snprintf(alg, sizeof(alg), "sha256");
 	}
 	/* The first replay of each verifies the signature: not timed. */
