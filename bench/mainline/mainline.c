@@ -23,13 +23,27 @@
  *   bpfsig-first      enforce: each round another program of the same size
  *                     and shape (other immediates), signed the same way:
  *                     every load verifies its signature, as a first load
+ *   cut-unsigned,     unsigned, mainline and bpfsig-first again, on
+ *   cut-mainline,     programs whose exit is cut off (the last instruction
+ *   cut-bpfsig-first  a move), signed the same way: everything up to the
+ *                     verifier runs as for a valid load (the kernel's copy,
+ *                     its signature check, bpfsig's two stages), then the
+ *                     verifier refuses them in its first pass (EINVAL, "last
+ *                     insn is not an exit or jmp"), before it explores a
+ *                     path: what a signature costs, without the verifier's
+ *                     own time and its noise. Checked before the rounds:
+ *                     such a program with a damaged signature is refused
+ *                     for the signature (EKEYREJECTED), not with EINVAL,
+ *                     by the kernel and by bpfsig alike, so the signature
+ *                     is checked before the verifier refuses it
  *   bad-mainline      mode off: the mainline signature with its last byte
  *                     (the RSA signature's) flipped: the kernel refuses it
  *   bad-bpfsig        enforce: the appendix with the CMS's last byte
  *                     flipped: bpfsig refuses it at the syscall stage
  * Sizes marked refusal-only (--valid-max) get only the two bad cases.
- * Every answer is checked (accepted, or the errno of the first answer of
- * the case for every later one); any other answer stops the run.
+ * Every answer is checked (accepted; EINVAL for the cut cases; for the bad
+ * ones, a refusal, the errno of the first answer for every later one); any
+ * other answer stops the run.
  * --out: case,insns,loads,errno,median_ns,p10_ns,p90_ns; --samples: every
  * load, case,insns,round,ns (the report pairs the cases of one round).
  */
@@ -48,21 +62,39 @@
 #define SFS_MODE "/sys/kernel/security/bpfsig/mode"
 
 enum { C_UNSIGNED, C_MAINLINE, C_MAINLINE_ENF, C_BPFSIG, C_BPFSIG_FIRST,
+       C_CUT_UNSIGNED, C_CUT_MAINLINE, C_CUT_BPFSIG_FIRST,
        C_BAD_MAINLINE, C_BAD_BPFSIG, C_NR };
 static const char *const case_names[C_NR] = {
 	"unsigned", "mainline", "mainline-enforce", "bpfsig", "bpfsig-first",
-	"bad-mainline", "bad-bpfsig",
+	"cut-unsigned", "cut-mainline", "cut-bpfsig-first", "bad-mainline",
+	"bad-bpfsig",
 };
-static const int case_off[C_NR] = { 1, 1, 0, 0, 0, 1, 0 };
+static const int case_off[C_NR] = { 1, 1, 0, 0, 0, 1, 1, 0, 1, 0 };
+
+#define ANY_REFUSAL	1
+
+/* The answer a case must get: 0 (accepted), -EINVAL or ANY_REFUSAL. */
+static int case_expect(int c)
+{
+	if (c >= C_BAD_MAINLINE)
+		return ANY_REFUSAL;
+	return c >= C_CUT_UNSIGNED ? -EINVAL : 0;
+}
+
+/* One shape of a size: its program, appendix and mainline signature. */
+struct shape {
+	struct bpf_insn *insns;		/* cnt + appendix */
+	struct bpf_insn **first;	/* one signed variant per round */
+	unsigned char *sig;
+	int sig_len;
+};
 
 struct size {
 	__u32 cnt;
-	struct bpf_insn *insns;		/* cnt + appendix */
-	struct bpf_insn *bad;		/* the same, CMS damaged */
-	struct bpf_insn **first;	/* one signed variant per round */
+	struct shape ok, cut;		/* the valid program; its exit cut off */
+	struct bpf_insn *bad;		/* ok's, CMS damaged */
 	__u32 app_cnt;
-	unsigned char *sig, *bad_sig;
-	int sig_len;
+	unsigned char *bad_sig;
 	bool valid;
 	double *ns[C_NR];
 	int err[C_NR];
@@ -114,8 +146,8 @@ static int load(const struct bpf_insn *insns, __u32 cnt, const void *sig,
 	return 0;
 }
 
-/* r1 = seed; r1 = seed + 1; ...; r0 = 1; exit */
-static struct bpf_insn *straight(__u32 cnt, int seed)
+/* r1 = seed; r1 = seed + 1; ...; r0 = 1; exit (@cut: r0 = 2, no exit) */
+static struct bpf_insn *straight(__u32 cnt, int seed, bool cut)
 {
 	struct bpf_insn *p = calloc(cnt, sizeof(*p));
 	__u32 i;
@@ -127,15 +159,18 @@ static struct bpf_insn *straight(__u32 cnt, int seed)
 					  .dst_reg = 1, .imm = seed + (int)i };
 	p[cnt - 2] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
 					.imm = 1 };
-	p[cnt - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	p[cnt - 1] = cut ? (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+					      .imm = 2 } :
+			   (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
 	return p;
 }
 
 /* @cnt straight-line instructions from @seed, with their appendix. */
 static struct bpf_insn *signed_straight(const struct bpfsig_key *key,
-					__u32 cnt, int seed, __u32 *app_cnt)
+					__u32 cnt, int seed, bool cut,
+					__u32 *app_cnt)
 {
-	struct bpf_insn *p = straight(cnt, seed);
+	struct bpf_insn *p = straight(cnt, seed, cut);
 	size_t app_len;
 	void *app;
 
@@ -149,6 +184,87 @@ static struct bpf_insn *signed_straight(const struct bpfsig_key *key,
 	memcpy(p + cnt, app, app_len);
 	free(app);
 	return p;
+}
+
+/*
+ * @sh for @cnt instructions from @seed (@cut: exit cut off): the program
+ * with its appendix, its mainline signature, and with @firsts one other
+ * signed program per round. Every appendix must be @app_cnt long (the
+ * first shape sets it).
+ */
+static void make_shape(struct shape *sh, const struct bpfsig_key *key,
+		       __u32 cnt, int seed, bool cut, int rounds, bool firsts,
+		       __u32 *app_cnt)
+{
+	__u32 n;
+	int r;
+
+	sh->insns = signed_straight(key, cnt, seed, cut, &n);
+	if (*app_cnt && n != *app_cnt)
+		die("appendices of different lengths");
+	*app_cnt = n;
+	sh->first = calloc(rounds, sizeof(*sh->first));
+	if (!sh->first)
+		die("out of memory");
+	for (r = 0; firsts && r < rounds; r++) {
+		sh->first[r] = signed_straight(key, cnt, seed + 7 * (r + 1),
+					       cut, &n);
+		if (n != *app_cnt)
+			die("appendices of different lengths");
+	}
+	sh->sig_len = bpfsig_cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256),
+				      sh->insns, cnt * 8ul, &sh->sig);
+	if (sh->sig_len < 0)
+		die("cannot make the mainline signature");
+}
+
+/* A copy of @p (@cnt instructions, @app_cnt of appendix), CMS damaged. */
+static struct bpf_insn *damaged(const struct bpf_insn *p, __u32 cnt,
+				__u32 app_cnt)
+{
+	struct bpf_insn *bad = malloc((cnt + app_cnt) * 8);
+	/* the trailer: its sig_len; the CMS's last byte is before the padding */
+	const unsigned char *t = (const unsigned char *)(p + cnt + app_cnt) - 32;
+	__u32 sig_len = t[16] << 24 | t[17] << 16 | t[18] << 8 | t[19];
+
+	if (!bad)
+		die("out of memory");
+	memcpy(bad, p, (cnt + app_cnt) * 8);
+	((unsigned char *)(bad + cnt))[BPFSIG_STATEMENT_SIZE + sig_len - 1] ^= 1;
+	return bad;
+}
+
+/*
+ * The cut shape measures the signatures' checks only if they come before
+ * the verifier's refusal: with a damaged signature, the kernel (mode off)
+ * and bpfsig (enforce) must refuse a cut program for the signature.
+ */
+static void check_cut(const struct size *s, __s32 keyring)
+{
+	unsigned char *sig = malloc(s->cut.sig_len);
+	struct bpf_insn *bad = damaged(s->cut.insns, s->cnt, s->app_cnt);
+	int err;
+
+	if (!sig)
+		die("out of memory");
+	memcpy(sig, s->cut.sig, s->cut.sig_len);
+	sig[s->cut.sig_len - 1] ^= 1;
+	set_mode("off");
+	err = load(s->cut.insns, s->cnt, sig, s->cut.sig_len, keyring);
+	if (err != -EKEYREJECTED) {
+		fprintf(stderr, "mainline: a cut program of %u insns with a bad mainline signature: %s, not EKEYREJECTED\n",
+			s->cnt, err ? strerror(-err) : "accepted");
+		exit(1);
+	}
+	set_mode("enforce");
+	err = load(bad, s->cnt + s->app_cnt, NULL, 0, 0);
+	if (err != -EKEYREJECTED) {
+		fprintf(stderr, "mainline: a cut program of %u insns with a bad bpfsig signature: %s, not EKEYREJECTED\n",
+			s->cnt, err ? strerror(-err) : "accepted");
+		exit(1);
+	}
+	free(bad);
+	free(sig);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -225,41 +341,18 @@ int main(int argc, char **argv)
 		struct size *s = &sz[i];
 
 		s->valid = s->cnt <= valid_max;
-		s->insns = signed_straight(key, s->cnt, 1000 * (i + 1),
-					   &s->app_cnt);
-		s->bad = malloc((s->cnt + s->app_cnt) * 8);
-		s->first = calloc(rounds, sizeof(*s->first));
-		if (!s->bad || !s->first)
-			die("out of memory");
-		for (r = 0; s->valid && r < rounds; r++) {
-			__u32 n;
-
-			s->first[r] = signed_straight(key, s->cnt,
-						      1000 * (i + 1) + 7 * (r + 1),
-						      &n);
-			if (n != s->app_cnt)
-				die("appendices of different lengths");
-		}
-		s->sig_len = bpfsig_cms_sign(key, bpfsig_md(BPFSIG_HASH_SHA256),
-					     s->insns, s->cnt * 8ul, &s->sig);
-		if (s->sig_len < 0)
-			die("cannot make the mainline signature");
-		s->bad_sig = malloc(s->sig_len);
+		make_shape(&s->ok, key, s->cnt, 1000 * (i + 1), false, rounds,
+			   s->valid, &s->app_cnt);
+		make_shape(&s->cut, key, s->cnt, 1000 * (i + 1), true, rounds,
+			   s->valid, &s->app_cnt);
+		s->bad = damaged(s->ok.insns, s->cnt, s->app_cnt);
+		s->bad_sig = malloc(s->ok.sig_len);
 		if (!s->bad_sig)
 			die("out of memory");
-		memcpy(s->bad_sig, s->sig, s->sig_len);
-		s->bad_sig[s->sig_len - 1] ^= 1;
-		memcpy(s->bad, s->insns, (s->cnt + s->app_cnt) * 8);
-		{
-			/* the CMS's last byte: just before the padding */
-			const unsigned char *t = (unsigned char *)(s->insns +
-				s->cnt + s->app_cnt) - 32;
-			__u32 sig_len = t[16] << 24 | t[17] << 16 |
-					t[18] << 8 | t[19];
-
-			((unsigned char *)(s->bad + s->cnt))
-				[BPFSIG_STATEMENT_SIZE + sig_len - 1] ^= 1;
-		}
+		memcpy(s->bad_sig, s->ok.sig, s->ok.sig_len);
+		s->bad_sig[s->ok.sig_len - 1] ^= 1;
+		if (s->valid)
+			check_cut(s, keyring);
 		for (c = 0; c < C_NR; c++) {
 			s->ns[c] = calloc(rounds, sizeof(double));
 			if (!s->ns[c])
@@ -272,40 +365,47 @@ int main(int argc, char **argv)
 			struct size *s = &sz[i];
 
 			for (c = 0; c < C_NR; c++) {
+				const struct shape *sh;
+				int want = case_expect(c);
 				double t;
 
 				if (!s->valid && c < C_BAD_MAINLINE)
 					continue;
+				sh = c >= C_CUT_UNSIGNED && c < C_BAD_MAINLINE ?
+				     &s->cut : &s->ok;
 				set_mode(case_off[c] ? "off" : "enforce");
 				t = now_ns();
 				switch (c) {
 				case C_UNSIGNED:
-					err = load(s->insns, s->cnt, NULL, 0, 0);
+				case C_CUT_UNSIGNED:
+					err = load(sh->insns, s->cnt, NULL, 0, 0);
 					break;
 				case C_MAINLINE:
 				case C_MAINLINE_ENF:
-					err = load(s->insns, s->cnt, s->sig,
-						   s->sig_len, keyring);
+				case C_CUT_MAINLINE:
+					err = load(sh->insns, s->cnt, sh->sig,
+						   sh->sig_len, keyring);
 					break;
 				case C_BPFSIG:
-					err = load(s->insns, s->cnt + s->app_cnt,
+					err = load(sh->insns, s->cnt + s->app_cnt,
 						   NULL, 0, 0);
 					break;
 				case C_BPFSIG_FIRST:
-					err = load(s->first[r],
+				case C_CUT_BPFSIG_FIRST:
+					err = load(sh->first[r],
 						   s->cnt + s->app_cnt, NULL, 0, 0);
 					break;
 				case C_BAD_MAINLINE:
-					err = load(s->insns, s->cnt, s->bad_sig,
-						   s->sig_len, keyring);
+					err = load(sh->insns, s->cnt, s->bad_sig,
+						   sh->sig_len, keyring);
 					break;
 				default:
 					err = load(s->bad, s->cnt + s->app_cnt,
 						   NULL, 0, 0);
 				}
 				s->ns[c][r] = now_ns() - t;
-				if (c < C_BAD_MAINLINE ? err != 0 :
-				    err == 0 || (r && err != s->err[c])) {
+				if (want == ANY_REFUSAL ? err == 0 || (r && err != s->err[c]) :
+				    err != want) {
 					fprintf(stderr, "mainline: %s, %u insns, round %d: %s\n",
 						case_names[c], s->cnt, r,
 						err ? strerror(-err) : "accepted");
