@@ -158,7 +158,9 @@ def main():
              'instruction a move, signed like the valid ones): everything up to the '
              'verifier runs as for a valid load, then the verifier refuses the program in '
              'its first pass (EINVAL, "last insn is not an exit or jmp"), before it '
-             'explores a path. Judged round by round (a sign test: in how many rounds '
+             'explores a path (checked before the rounds: such a program with a damaged '
+             'signature is refused for the signature, EKEYREJECTED, by the kernel and by '
+             'bpfsig alike, so both check it before the verifier refuses). Judged round by round (a sign test: in how many rounds '
              'bpfsig\'s first load took less than the kernel\'s signed load of the same '
              'round; met or missed when the one-sided binomial probability of that count '
              'is below 5%, else the host\'s noise hides the difference at that size).')
