@@ -91,7 +91,8 @@ struct shape {
 
 struct size {
 	__u32 cnt;
-	struct shape ok, cut;		/* the valid program; its exit cut off */
+	struct shape ok;		/* the valid program */
+	struct shape cut;		/* its exit cut off (valid sizes only) */
 	struct bpf_insn *bad;		/* ok's, CMS damaged */
 	__u32 app_cnt;
 	unsigned char *bad_sig;
@@ -343,8 +344,9 @@ int main(int argc, char **argv)
 		s->valid = s->cnt <= valid_max;
 		make_shape(&s->ok, key, s->cnt, 1000 * (i + 1), false, rounds,
 			   s->valid, &s->app_cnt);
-		make_shape(&s->cut, key, s->cnt, 1000 * (i + 1), true, rounds,
-			   s->valid, &s->app_cnt);
+		if (s->valid)
+			make_shape(&s->cut, key, s->cnt, 1000 * (i + 1), true,
+				   rounds, true, &s->app_cnt);
 		s->bad = damaged(s->ok.insns, s->cnt, s->app_cnt);
 		s->bad_sig = malloc(s->ok.sig_len);
 		if (!s->bad_sig)
