@@ -235,6 +235,27 @@ static struct bpf_insn *damaged(const struct bpf_insn *p, __u32 cnt,
 	return bad;
 }
 
+/* A copy of the mainline signature of @sh, its last byte (RSA's) flipped. */
+static unsigned char *damaged_sig(const struct shape *sh)
+{
+	unsigned char *sig = malloc(sh->sig_len);
+
+	if (!sig)
+		die("out of memory");
+	memcpy(sig, sh->sig, sh->sig_len);
+	sig[sh->sig_len - 1] ^= 1;
+	return sig;
+}
+
+static void must_be_rejected(int err, const char *which, __u32 cnt)
+{
+	if (err == -EKEYREJECTED)
+		return;
+	fprintf(stderr, "mainline: a cut program of %u insns with a bad %s signature: %s, not EKEYREJECTED\n",
+		cnt, which, err ? strerror(-err) : "accepted");
+	exit(1);
+}
+
 /*
  * The cut shape measures the signatures' checks only if they come before
  * the verifier's refusal: with a damaged signature, the kernel (mode off)
@@ -242,28 +263,15 @@ static struct bpf_insn *damaged(const struct bpf_insn *p, __u32 cnt,
  */
 static void check_cut(const struct size *s, __s32 keyring)
 {
-	unsigned char *sig = malloc(s->cut.sig_len);
+	unsigned char *sig = damaged_sig(&s->cut);
 	struct bpf_insn *bad = damaged(s->cut.insns, s->cnt, s->app_cnt);
-	int err;
 
-	if (!sig)
-		die("out of memory");
-	memcpy(sig, s->cut.sig, s->cut.sig_len);
-	sig[s->cut.sig_len - 1] ^= 1;
 	set_mode("off");
-	err = load(s->cut.insns, s->cnt, sig, s->cut.sig_len, keyring);
-	if (err != -EKEYREJECTED) {
-		fprintf(stderr, "mainline: a cut program of %u insns with a bad mainline signature: %s, not EKEYREJECTED\n",
-			s->cnt, err ? strerror(-err) : "accepted");
-		exit(1);
-	}
+	must_be_rejected(load(s->cut.insns, s->cnt, sig, s->cut.sig_len,
+			      keyring), "mainline", s->cnt);
 	set_mode("enforce");
-	err = load(bad, s->cnt + s->app_cnt, NULL, 0, 0);
-	if (err != -EKEYREJECTED) {
-		fprintf(stderr, "mainline: a cut program of %u insns with a bad bpfsig signature: %s, not EKEYREJECTED\n",
-			s->cnt, err ? strerror(-err) : "accepted");
-		exit(1);
-	}
+	must_be_rejected(load(bad, s->cnt + s->app_cnt, NULL, 0, 0), "bpfsig",
+			 s->cnt);
 	free(bad);
 	free(sig);
 }
@@ -348,11 +356,7 @@ int main(int argc, char **argv)
 			make_shape(&s->cut, key, s->cnt, 1000 * (i + 1), true,
 				   rounds, true, &s->app_cnt);
 		s->bad = damaged(s->ok.insns, s->cnt, s->app_cnt);
-		s->bad_sig = malloc(s->ok.sig_len);
-		if (!s->bad_sig)
-			die("out of memory");
-		memcpy(s->bad_sig, s->ok.sig, s->ok.sig_len);
-		s->bad_sig[s->ok.sig_len - 1] ^= 1;
+		s->bad_sig = damaged_sig(&s->ok);
 		if (s->valid)
 			check_cut(s, keyring);
 		for (c = 0; c < C_NR; c++) {

@@ -65,9 +65,9 @@ def main():
     for r in csv.DictReader(open(os.path.join(raw, 'samples.csv'))):
         samples.setdefault((r['case'], int(r['insns'])), {})[int(r['round'])] = float(r['ns'])
 
-    def diffs(c, n):
-        """Each round's load of case c minus the unsigned load of that round."""
-        u, x = samples[('unsigned', n)], samples[(c, n)]
+    def diffs(c, n, base='unsigned'):
+        """Each round's load of case c minus the load of case base that round."""
+        u, x = samples[(base, n)], samples[(c, n)]
         return sorted(x[r] - u[r] for r in u)
 
     def paired(c, n):
@@ -77,17 +77,30 @@ def main():
         """The paired median, and against the unsigned median."""
         return '%s (%s)' % (sms(paired(c, n)), ppct(paired(c, n), med[('unsigned', n)]))
 
-    def cut_diffs(c, n):
-        """Each round's cut load of case c minus the cut-unsigned one."""
-        u, x = samples[('cut-unsigned', n)], samples[(c, n)]
-        return sorted(x[r] - u[r] for r in u)
+    def spread(ds):
+        """[p10, p90] of sorted differences."""
+        return '[%s, %s]' % (sms(ds[(len(ds) - 1) * 10 // 100]),
+                             sms(ds[(len(ds) - 1) * 90 // 100]))
+
+    def cut_added(c, n):
+        """Median over the rounds of a cut load of case c minus the cut-unsigned one."""
+        return sms(statistics.median(diffs(c, n, 'cut-unsigned')))
 
     def cut_cell(c, n):
-        """The paired median, and [p10, p90] of the differences."""
-        ds = cut_diffs(c, n)
-        return '%s [%s, %s]' % (sms(statistics.median(ds)),
-                                sms(ds[(len(ds) - 1) * 10 // 100]),
-                                sms(ds[(len(ds) - 1) * 90 // 100]))
+        return '%s %s' % (cut_added(c, n), spread(diffs(c, n, 'cut-unsigned')))
+
+    def sign_test(first, kernel, n):
+        """Rounds where case first took less than case kernel; the verdict."""
+        fs, ks = samples[(first, n)], samples[(kernel, n)]
+        wins = sum(fs[r] < ks[r] for r in fs)
+        total = len(fs)
+        if tail(wins, total) < 0.05:
+            res = '**MET** (%s)' % pval(tail(wins, total))
+        elif tail(total - wins, total) < 0.05:
+            res = '**MISSED** (%s)' % pval(tail(total - wins, total))
+        else:
+            res = 'not resolved: noise'
+        return wins, total, res
 
     valid = [n for n in sizes if ('unsigned', n) in m]
     machine, host = kv(os.path.join(raw, 'machine.txt')), kv(os.path.join(raw, 'host.txt'))
@@ -128,19 +141,6 @@ def main():
              'path is tested (selftests/corpus, mainline signatures on this kernel) but not '
              'timed here.')
     L.append('')
-    def sign_test(first, kernel, n):
-        """Rounds where case first took less than case kernel; the verdict."""
-        fs, ks = samples[(first, n)], samples[(kernel, n)]
-        wins = sum(fs[r] < ks[r] for r in fs)
-        total = len(fs)
-        if tail(wins, total) < 0.05:
-            res = '**MET** (%s)' % pval(tail(wins, total))
-        elif tail(total - wins, total) < 0.05:
-            res = '**MISSED** (%s)' % pval(tail(total - wins, total))
-        else:
-            res = 'not resolved: noise'
-        return wins, total, res
-
     L.append('## Target')
     L.append('')
     L.append('bpfsig\'s first signed load (its signature verified, no cache) costs no more '
@@ -160,8 +160,9 @@ def main():
              'its first pass (EINVAL, "last insn is not an exit or jmp"), before it '
              'explores a path (checked before the rounds: such a program with a damaged '
              'signature is refused for the signature, EKEYREJECTED, by the kernel and by '
-             'bpfsig alike, so both check it before the verifier refuses). Judged round by round (a sign test: in how many rounds '
-             'bpfsig\'s first load took less than the kernel\'s signed load of the same '
+             'bpfsig alike, so both check it before the verifier refuses). Judged round '
+             'by round (a sign test: in how many rounds bpfsig\'s first load took less '
+             'than the kernel\'s signed load of the same '
              'round; met or missed when the one-sided binomial probability of that count '
              'is below 5%, else the host\'s noise hides the difference at that size).')
     L.append('')
@@ -199,9 +200,7 @@ def main():
         u = med[('unsigned', n)]
         cells = ['%s' % ms(u)]
         for c in ('mainline', 'mainline-enforce', 'bpfsig', 'bpfsig-first'):
-            ds = diffs(c, n)
-            cells.append('%s [%s, %s]' % (both(c, n), sms(ds[(len(ds) - 1) * 10 // 100]),
-                                          sms(ds[(len(ds) - 1) * 90 // 100])))
+            cells.append('%s %s' % (both(c, n), spread(diffs(c, n))))
         L.append('| %s | %s |' % ('{:,}'.format(n), ' | '.join(cells)))
     L.append('')
     L.append('## Bad signatures: what a refusal costs')
@@ -247,9 +246,8 @@ def main():
         L.append('- Up to the verifier, %s instructions: the kernel\'s own signature check '
                  'adds %s to a load the verifier refuses at once (%s), bpfsig\'s first '
                  'load %s.' % (
-                     '{:,}'.format(n), sms(statistics.median(cut_diffs('cut-mainline', n))),
-                     ms(med[('cut-unsigned', n)]),
-                     sms(statistics.median(cut_diffs('cut-bpfsig-first', n)))))
+                     '{:,}'.format(n), cut_added('cut-mainline', n),
+                     ms(med[('cut-unsigned', n)]), cut_added('cut-bpfsig-first', n)))
     L.append('- bpfsig\'s counters over the run: %d loads with verdict `mainline` (%d '
              'expected: one per round and valid size), %d accepted with its own '
              'signature (%d expected: three per round and valid size; the verifier '
