@@ -488,6 +488,25 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
 }
 #endif
 
+/*
+ * The syscall stage reads an appended region of up to this many bytes
+ * onto its stack (a signature by an RSA key of up to 3072 bits), a larger
+ * one into an allocation: a warm load then allocates nothing here.
+ */
+#define EARLY_TAIL_ON_STACK	768
+
+/*
+ * A verified region to keep for the verifier stage (inflight.c), which
+ * takes an allocation: @tail itself, or a copy of it if it is @on_stack.
+ */
+static void keep_verified(void *tail, u32 tot, u64 gen, bool on_stack)
+{
+	if (on_stack)
+		tail = kmemdup(tail, tot, GFP_KERNEL);
+	if (tail)
+		bpfsig_inflight_put(tail, tot, gen);
+}
+
 /* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
 static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 {
@@ -500,10 +519,11 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	};
 	u64 len = (u64)attr->insn_cnt * sizeof(struct bpf_insn);
 	void __user *insns = u64_to_user_ptr(attr->insns);
+	u8 stack_tail[EARLY_TAIL_ON_STACK] __aligned(8);
 	struct bpfsig_trailer trailer;
 	struct bpfsig_blob blob;
 	u32 tot, sig_len, eat;
-	bool verified;
+	bool verified, on_stack;
 	u64 start, gen;
 	void *tail;
 
@@ -519,11 +539,13 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 		d.err = bpfsig_trailer_parse(&trailer, len, &tot, &sig_len);
 	}
 	if (!d.err) {
-		tail = kmalloc(tot, GFP_KERNEL);
+		on_stack = tot <= sizeof(stack_tail);
+		tail = on_stack ? stack_tail : kmalloc(tot, GFP_KERNEL);
 		if (!tail)
 			return 0;
 		if (copy_from_user(tail, insns + len - tot, tot)) {
-			kfree(tail);
+			if (!on_stack)
+				kfree(tail);
 			return 0;
 		}
 		eat = bpfsig_load_attach_type(attr->prog_type,
@@ -533,8 +555,8 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 					  &blob, &d, &verified);
 		/* A cache hit: the verifier stage finds it in the cache. */
 		if (verified)
-			bpfsig_inflight_put(tail, tot, gen);
-		else
+			keep_verified(tail, tot, gen, on_stack);
+		else if (!on_stack)
 			kfree(tail);
 	}
 	/*

@@ -36,6 +36,18 @@ struct inflight {
 static LIST_HEAD(inflight_list);
 static DEFINE_SPINLOCK(inflight_lock);
 
+/*
+ * No record of any task, without taking the lock: a warm load (its
+ * signature found in the cache) leaves none. A task's own record, added
+ * by that task earlier in this load, keeps the list non-empty as far as
+ * that task sees, whatever other tasks add or remove meanwhile; so a task
+ * that sees it empty has none.
+ */
+static bool none_in_flight(void)
+{
+	return list_empty(&inflight_list);
+}
+
 static struct inflight *find(void)
 {
 	struct inflight *f;
@@ -87,6 +99,8 @@ bool bpfsig_inflight_verified(const void *tail, u32 len, u64 gen)
 	struct inflight *f;
 	bool same;
 
+	if (none_in_flight())
+		return false;
 	spin_lock(&inflight_lock);
 	f = find();
 	same = f && f->gen == gen && f->len == len &&
@@ -102,6 +116,8 @@ void bpfsig_inflight_drop(void)
 {
 	struct inflight *f;
 
+	if (none_in_flight())
+		return;
 	spin_lock(&inflight_lock);
 	f = find();
 	if (f)
