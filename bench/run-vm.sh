@@ -11,7 +11,9 @@
 #   2. off      bpfsig loaded, mode off
 #   3. enforce  trusted key enrolled: every case, the flood, the corpus
 #               (cache warm: a signed program's replays after its first
-#               skip the signature verification); then bpfsig reloaded
+#               skip the signature verification), and the corpus once more
+#               with its signed loads in mode permissive (the verifier
+#               stage alone), corpus-permissive.csv; then bpfsig reloaded
 #               with cache_size=0 and the corpus again ("first load":
 #               every signed load verifies its signature), corpus-cold.csv
 #   4. hash     sha256-ssse3 + algif_hash loaded: every sha256 driver through
@@ -100,6 +102,13 @@ else
 fi
 bench corpus "$@" || die "corpus failed"
 cp $SFS/stats /tmp/raw/stats-enforce.txt
+save
+
+phase "3/4 corpus, signed loads in mode permissive (the verifier stage alone)"
+mkdir -p /tmp/raw-permissive
+bench --out /tmp/raw-permissive --signed-mode permissive corpus "$@" ||
+	die "corpus (permissive) failed"
+cp /tmp/raw-permissive/corpus.csv /tmp/raw/corpus-permissive.csv
 save
 
 phase "3/4 enforce, cache off (first loads)"

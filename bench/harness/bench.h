@@ -55,6 +55,7 @@ struct bench_options {
 	bool smoke;		/* few sizes, short budgets */
 	double flood_s;		/* flood duration */
 	double budget_s;	/* time per measured cell */
+	const char *signed_mode; /* corpus: the mode of the signed loads */
 };
 
 extern struct bench_options bench;

@@ -3,8 +3,9 @@
  * corpus.c - "corpus DIR...": real programs. libbpf loads each *.bpf.o
  * (mode off) while capture.c records its BPF_PROG_LOADs; each program's
  * final instructions are signed and the exact load replayed, unsigned in
- * mode off and signed in mode enforce, alternately. corpus.csv, and
- * corpus-failed.csv for the objects libbpf could not load.
+ * mode off and signed in mode enforce (--signed-mode permissive: the
+ * verifier stage alone, the syscall stage being off), alternately.
+ * corpus.csv, and corpus-failed.csv for the objects libbpf could not load.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -75,7 +76,7 @@ static bool check(struct replay *r)
 	set_mode("off");
 	load_once(&r->ua, &err);
 	if (!err) {
-		set_mode("enforce");
+		set_mode(bench.signed_mode);
 		load_once(&r->sa, &err);
 	}
 	if (err) {
@@ -99,7 +100,7 @@ static void pairs(struct replay *r, long long *u, long long *s, long long *d)
 		for (i = 0; i < 2; i++) {
 			bool sig = (i == 0) == (n % 2 == 1);
 
-			set_mode(sig ? "enforce" : "off");
+			set_mode(sig ? bench.signed_mode : "off");
 			if (sig)
 				s[n] = load_once(&r->sa, &err);
 			else

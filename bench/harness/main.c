@@ -13,15 +13,17 @@ struct bench_options bench = {
 	.keys_dir = "build/bench/keys",
 	.flood_s = 10,
 	.budget_s = 1.5,
+	.signed_mode = "enforce",
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bench [--out DIR] [--keys DIR] [--smoke] [--seconds S] [--budget S] COMMAND\n"
+		"usage: bench [--out DIR] [--keys DIR] [--smoke] [--seconds S] [--budget S]\n"
+		"             [--signed-mode enforce|permissive] COMMAND\n"
 		"  loads nomod|off|enforce|rehash   the families x cases matrix for one phase\n"
 		"  flood LABEL                      unsigned ~1M-insn loads for --seconds\n"
-		"  corpus DIR...                    *.bpf.o: signed (enforce) vs unsigned (off)\n"
+		"  corpus DIR...                    *.bpf.o: signed (--signed-mode) vs unsigned (off)\n"
 		"  hash                             sha256 drivers through AF_ALG\n"
 		"  hashpair                         the module's hashing and its driver's, interleaved\n"
 		"  flat                             the refused cases, sizes interleaved (also part of loads enforce)\n"
@@ -44,6 +46,10 @@ static int parse_options(int argc, char **argv)
 			bench.flood_s = atof(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "--budget"))
 			bench.budget_s = atof(argv[++i]);
+		else if (i + 1 < argc && !strcmp(argv[i], "--signed-mode") &&
+			 (!strcmp(argv[i + 1], "enforce") ||
+			  !strcmp(argv[i + 1], "permissive")))
+			bench.signed_mode = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return -1;
 		else

@@ -125,13 +125,31 @@ def corpus_once(t, ok_rows):
                   accepted=str(sum(c.accepted for c in ok_rows)))
 
 
+def corpus_stages(run, ok_rows):
+    """The verifier stage's share of the overhead: the same replays with
+    their signed loads in mode permissive (no syscall stage)."""
+    rows = [c for c in run.corpus_permissive if c.measured]
+    if not rows:
+        return ""
+    perm = statistics.median(c.overhead_pct for c in rows)
+    diff = statistics.median(float(c.diff_median_ns) for c in rows)
+    enforce = statistics.median(float(c.diff_median_ns) for c in ok_rows)
+    return " " + render(
+        "say-corpus-stages", programs=str(len(rows)),
+        median="%+.1f%%" % perm, fixed=fmt_time(diff),
+        fixed_enforce=fmt_time(enforce),
+        syscall=fmt_time(enforce - diff) if enforce >= diff else
+        "no more than the noise")
+
+
 def corpus(run, t):
     if t.corpus_median is None:
         return None
-    if t.corpus_ok:
-        return render("say-corpus-met", median="%+.1f%%" % t.corpus_median)
-    small = min(run.params("straight"))
     ok_rows = [c for c in run.corpus if c.measured]
+    if t.corpus_ok:
+        return render("say-corpus-met", median="%+.1f%%" % t.corpus_median,
+                      stages=corpus_stages(run, ok_rows))
+    small = min(run.params("straight"))
     under = [c for c in ok_rows if c.overhead_pct <= TARGETS["corpus_pct"]]
     fixed = statistics.median(float(c.diff_median_ns) for c in ok_rows)
     sig_ns = signature_ns(run, small)
@@ -150,7 +168,8 @@ def corpus(run, t):
         verify=fmt_time(statistics.median(float(c.unsigned_median_ns)
                                           for c in ok_rows)),
         need=fmt_time(fixed / (TARGETS["corpus_pct"] / 100)),
-        once=" " + corpus_once(t, ok_rows))
+        once=" " + corpus_once(t, ok_rows),
+        stages=corpus_stages(run, ok_rows))
 
 
 def corpus_cold(run, t):

@@ -39,6 +39,8 @@ class Run:
     flood: list = field(default_factory=list)
     corpus: list = field(default_factory=list)
     corpus_cold: list = field(default_factory=list)  # cache_size=0
+    # signed loads in mode permissive: the verifier stage alone
+    corpus_permissive: list = field(default_factory=list)
     corpus_failed: list = field(default_factory=list)
     hash: list = field(default_factory=list)
     hashpair: list = field(default_factory=list)
@@ -69,7 +71,7 @@ class Run:
 
 
 TABLES = {"loads": Load, "progs": Prog, "flood": Flood, "corpus": Corpus,
-          "corpus-cold": Corpus,
+          "corpus-cold": Corpus, "corpus-permissive": Corpus,
           "corpus-failed": CorpusFailed, "hash": Hash, "split": Split,
           "hashpair": HashPair,
           "flat": Flat}
@@ -112,6 +114,7 @@ def load_run(raw):
     run.flood, run.corpus = records["flood"], records["corpus"]
     run.corpus_failed = records["corpus-failed"]
     run.corpus_cold = records["corpus-cold"]
+    run.corpus_permissive = records["corpus-permissive"]
     run.hash, run.split = (by_name(records["hash"], raw),
                            records["split"])
     run.hashpair = records["hashpair"]
