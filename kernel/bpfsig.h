@@ -300,7 +300,7 @@ int bpfsig_loader_show(struct seq_file *m);
 void bpfsig_loader_exit(void);
 
 /* inflight.c */
-void bpfsig_inflight_put(void *tail, u32 len, u64 gen);
+void bpfsig_inflight_put(const void *tail, u32 len, u64 gen);
 bool bpfsig_inflight_verified(const void *tail, u32 len, u64 gen);
 void bpfsig_inflight_drop(void);
 

@@ -495,18 +495,6 @@ static int hook_bpf_check(struct bpf_prog **prog, union bpf_attr *attr,
  */
 #define EARLY_TAIL_ON_STACK	768
 
-/*
- * A verified region to keep for the verifier stage (inflight.c), which
- * takes an allocation: @tail itself, or a copy of it if it is @on_stack.
- */
-static void keep_verified(void *tail, u32 tot, u64 gen, bool on_stack)
-{
-	if (on_stack)
-		tail = kmemdup(tail, tot, GFP_KERNEL);
-	if (tail)
-		bpfsig_inflight_put(tail, tot, gen);
-}
-
 /* Checks 1-5 on the caller's buffer: 0 to go on, or the errno to refuse. */
 static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 {
@@ -523,7 +511,7 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 	struct bpfsig_trailer trailer;
 	struct bpfsig_blob blob;
 	u32 tot, sig_len, eat;
-	bool verified, on_stack;
+	bool verified, copied;
 	u64 start, gen;
 	void *tail;
 
@@ -539,25 +527,26 @@ static int early_check(union bpf_attr *attr, enum bpfsig_mode mode)
 		d.err = bpfsig_trailer_parse(&trailer, len, &tot, &sig_len);
 	}
 	if (!d.err) {
-		on_stack = tot <= sizeof(stack_tail);
-		tail = on_stack ? stack_tail : kmalloc(tot, GFP_KERNEL);
+		tail = tot <= sizeof(stack_tail) ? stack_tail :
+						    kmalloc(tot, GFP_KERNEL);
 		if (!tail)
 			return 0;
-		if (copy_from_user(tail, insns + len - tot, tot)) {
-			if (!on_stack)
-				kfree(tail);
-			return 0;
+		copied = !copy_from_user(tail, insns + len - tot, tot);
+		if (copied) {
+			eat = bpfsig_load_attach_type(attr->prog_type,
+						      attr->expected_attach_type);
+			gen = bpfsig_trust_gen();
+			d.err = bpfsig_check_tail(tail, tot, len,
+						  attr->prog_type, eat, &blob,
+						  &d, &verified);
+			/* A cache hit: the verifier stage finds it there. */
+			if (verified)
+				bpfsig_inflight_put(tail, tot, gen);
 		}
-		eat = bpfsig_load_attach_type(attr->prog_type,
-					      attr->expected_attach_type);
-		gen = bpfsig_trust_gen();
-		d.err = bpfsig_check_tail(tail, tot, len, attr->prog_type, eat,
-					  &blob, &d, &verified);
-		/* A cache hit: the verifier stage finds it in the cache. */
-		if (verified)
-			keep_verified(tail, tot, gen, on_stack);
-		else if (!on_stack)
+		if (tail != stack_tail)
 			kfree(tail);
+		if (!copied)
+			return 0;
 	}
 	/*
 	 * Unsigned, from an executable a trusted loader entry concerns: the

@@ -28,9 +28,9 @@
 struct inflight {
 	struct list_head node;
 	struct task_struct *task;
-	void *tail;
-	u32 len;
 	u64 gen;
+	u32 len;
+	u8 tail[];		/* a copy of the region */
 };
 
 static LIST_HEAD(inflight_list);
@@ -61,23 +61,21 @@ static struct inflight *find(void)
 /**
  * bpfsig_inflight_put() - remember the region the current task's load has
  * shown to carry a valid signature
- * @tail: the appended region, kmalloc()ed; ownership passes here
+ * @tail: the appended region, copied here
  * @len: its length
  * @gen: the trust generation read before the signature was verified
  *
- * On allocation failure @tail is freed and nothing is remembered: the
- * verifier stage then verifies the signature again.
+ * On allocation failure nothing is remembered: the verifier stage then
+ * verifies the signature again.
  */
-void bpfsig_inflight_put(void *tail, u32 len, u64 gen)
+void bpfsig_inflight_put(const void *tail, u32 len, u64 gen)
 {
-	struct inflight *f = kmalloc(sizeof(*f), GFP_KERNEL);
+	struct inflight *f = kmalloc(struct_size(f, tail, len), GFP_KERNEL);
 
-	if (!f) {
-		kfree(tail);
+	if (!f)
 		return;
-	}
 	f->task = current;
-	f->tail = tail;
+	memcpy(f->tail, tail, len);
 	f->len = len;
 	f->gen = gen;
 	spin_lock(&inflight_lock);
@@ -123,8 +121,5 @@ void bpfsig_inflight_drop(void)
 	if (f)
 		list_del(&f->node);
 	spin_unlock(&inflight_lock);
-	if (f) {
-		kfree(f->tail);
-		kfree(f);
-	}
+	kfree(f);
 }
